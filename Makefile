@@ -1,0 +1,47 @@
+# Everything runs from the checkout's own virtual environment (.venv).
+# `make run` and `make test` create it first when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+
+INPUT  ?= ../shared/seeds/*.txt
+OUTPUT ?= out
+# Extra options for pipeline.run, e.g. ARGS='--direct_running_mode=multi_processing --direct_num_workers=2'
+ARGS   ?=
+DEV_DATA ?= ../shared/data/web-articles-dev
+
+.PHONY: install run test eval bench clean constraints
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -c constraints.txt -r requirements.txt -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m pipeline.run --input '$(INPUT)' --output '$(OUTPUT)' $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+
+eval: $(STAMP)
+	$(PY) bench/eval.py --data '$(DEV_DATA)'
+
+bench: $(STAMP)
+	$(PY) bench/bench.py --data '$(DEV_DATA)'
+
+# Re-pin every transitive dependency after changing requirements*.txt.
+constraints:
+	rm -rf /tmp/news-ingest-constraints && $(PYTHON) -m venv /tmp/news-ingest-constraints
+	/tmp/news-ingest-constraints/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	( echo "# Every transitive package, pinned: pip freeze of a clean 'make install'."; \
+	  echo "# Regenerate with 'make constraints' after changing requirements*.txt."; \
+	  /tmp/news-ingest-constraints/bin/pip freeze ) > constraints.txt
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

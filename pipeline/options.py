@@ -1,0 +1,67 @@
+"""Command-line options of the ingestion job.
+
+Our own options are parsed here; everything else on the command line is a
+Beam option and passes through untouched to the runner (Dataflow, Flink,
+Spark, Portable, ...).
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from transforms.read_dumps import DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS
+from transforms.flag_duplicates import MIN_PASSAGE_WORDS
+
+
+class UsageError(Exception):
+    """A problem with the command line: reported in one line, exit status 2."""
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    inputs: Tuple[str, ...]
+    output: str
+    input_format: str = 'auto'
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    min_passage_words: int = MIN_PASSAGE_WORDS
+    run_id: Optional[str] = None
+    quiet: bool = False
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog='python -m pipeline.run',
+        description='Clean, deduplicate and store raw news dumps as Parquet tables. '
+                    'Unrecognised options are passed to Apache Beam (e.g. --runner, --direct_num_workers).')
+    parser.add_argument('--input', action='append', required=True, metavar='GLOB',
+                        help='file pattern to read (local, gs://, s3://); repeatable')
+    parser.add_argument('--output', required=True, metavar='DIR', help='folder for the output tables')
+    parser.add_argument('--input-format', default='auto', choices=INPUT_FORMATS,
+                        help='format of every input; auto = by extension, else by sniffing the content')
+    parser.add_argument('--max-record-bytes', type=int, default=DEFAULT_MAX_RECORD_BYTES,
+                        help='records larger than this are rejected, not truncated (default %(default)s)')
+    parser.add_argument('--min-passage-words', type=int, default=MIN_PASSAGE_WORDS,
+                        help='shorter passages never form reuse clusters (default %(default)s)')
+    parser.add_argument('--run-id', default=None,
+                        help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
+    parser.add_argument('--quiet', action='store_true', help='print only the summary')
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
+    """(our options, the remaining Beam options)."""
+    known, beam_args = build_parser().parse_known_args(list(argv))
+    if known.max_record_bytes <= 0:
+        raise UsageError('--max-record-bytes must be positive')
+    if known.min_passage_words < 1:
+        raise UsageError('--min-passage-words must be at least 1')
+    return IngestOptions(
+        inputs=tuple(known.input), output=known.output.rstrip('/') or '/', input_format=known.input_format,
+        max_record_bytes=known.max_record_bytes, min_passage_words=known.min_passage_words,
+        run_id=known.run_id, quiet=known.quiet), beam_args

@@ -1,0 +1,159 @@
+"""Entry point: `python -m pipeline.run --input GLOB --output DIR [options] [Beam options]`.
+
+Validates the command line, runs the graph of pipeline/graph.py, publishes
+the tables atomically and prints the summary. Exit status 0 when the run
+finished (rejected inputs included), 2 with a one-line reason for a usage
+error or an unwritable output, 1 when the run itself failed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+import uuid
+from typing import Dict, List, Optional, Sequence
+
+from pipeline.options import IngestOptions, UsageError, parse_args
+
+LOG = logging.getLogger('pipeline')
+NAMESPACE = 'news_ingest'
+REJECT_COUNTERS = ('rejected_read', 'rejected_decode', 'rejected_extract')
+
+
+def check_inputs(patterns: Sequence[str]) -> None:
+    from apache_beam.io.filesystems import FileSystems
+    from transforms.read_dumps import resolve_pattern
+    for pattern in patterns:
+        try:
+            found = FileSystems.match([resolve_pattern(pattern)])[0].metadata_list
+        except Exception as exc:
+            raise UsageError(f'cannot list --input {pattern}: {type(exc).__name__}: {exc}'.splitlines()[0])
+        if not found:
+            raise UsageError(f'no file matches --input {pattern}')
+
+
+def beam_pipeline_options(beam_args: List[str], options: IngestOptions):
+    """Beam options as given; with no --runner, the local FnApiRunner.
+
+    The DirectRunner's default path first tries to download the Prism runner;
+    offline that costs a failed request, on a hanging network it hangs. Naming
+    the in-process runner keeps the default run local and download-free."""
+    from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+    pipeline_options = PipelineOptions(beam_args)
+    runner = pipeline_options.view_as(StandardOptions).runner
+    if runner is None:
+        from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+        return pipeline_options, FnApiRunner()
+    return pipeline_options, runner
+
+
+def counters(result) -> Dict[str, int]:
+    from apache_beam.metrics.metric import MetricsFilter
+    totals: Dict[str, int] = {}
+    try:
+        query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
+    except Exception as exc:  # some runners do not report metrics
+        LOG.warning('runner reported no metrics: %s', exc)
+        return totals
+    for metric in query['counters']:
+        value = metric.committed if metric.committed is not None else metric.attempted
+        totals[metric.key.metric.name] = totals.get(metric.key.metric.name, 0) + int(value or 0)
+    return totals
+
+
+def summarize(totals: Dict[str, int], seconds: float, output: str) -> dict:
+    rejected = sum(totals.get(name, 0) for name in REJECT_COUNTERS)
+    summary = {
+        'output': output,
+        'files_read': totals.get('files_read', 0),
+        'records_read': totals.get('records_read', 0),
+        'articles_written': totals.get('articles', 0),
+        'rejected': rejected,
+        'rejected_by_stage': {name.split('_', 1)[1]: totals.get(name, 0) for name in REJECT_COUNTERS},
+        'boilerplate_lines_removed': totals.get('lines_cut', 0),
+        'passages': totals.get('passages', 0),
+        'duplicate_passages': totals.get('duplicate_passages', 0),
+        'clusters': totals.get('clusters', 0),
+        'language_undetermined': totals.get('language_undetermined', 0),
+        'mojibake_repaired': totals.get('mojibake_repaired', 0),
+        'warc_records_not_response': totals.get('warc_records_not_response', 0),
+        'seconds': round(seconds, 2),
+    }
+    summary['accounting_ok'] = summary['records_read'] == summary['articles_written'] + rejected
+    return summary
+
+
+def format_summary(s: dict) -> str:
+    by_stage = ', '.join(f'{stage} {n}' for stage, n in s['rejected_by_stage'].items() if n) or 'none'
+    accounting = 'ok' if s['accounting_ok'] else 'MISMATCH'
+    return '\n'.join([
+        f"summary: {s['output']}",
+        f"  inputs read        {s['records_read']:>8}  ({s['files_read']} files)",
+        f"  articles written   {s['articles_written']:>8}",
+        f"  rejected           {s['rejected']:>8}  ({by_stage})",
+        f"  boilerplate lines  {s['boilerplate_lines_removed']:>8}  removed",
+        f"  passages           {s['passages']:>8}",
+        f"  duplicate passages {s['duplicate_passages']:>8}  in {s['clusters']} clusters",
+        f"  accounting         {accounting}: {s['records_read']} read = "
+        f"{s['articles_written']} articles + {s['rejected']} rejects",
+        f"  time               {s['seconds']:>8.1f} s",
+    ])
+
+
+def write_summary(output: str, summary: dict) -> None:
+    from apache_beam.io.filesystems import FileSystems
+    path = FileSystems.join(output, '_report', 'summary.json')
+    FileSystems.mkdirs(FileSystems.join(output, '_report')) if not FileSystems.exists(
+        FileSystems.join(output, '_report')) else None
+    with FileSystems.create(path) as f:
+        f.write(json.dumps(summary, indent=2, sort_keys=True).encode())
+
+
+def run(argv: Sequence[str]) -> dict:
+    """Run the job; returns the summary. Raises UsageError for usage problems."""
+    options, beam_args = parse_args(argv)
+    check_inputs(options.inputs)
+    from transforms.write_tables import check_output_writable, publish_tables, staging_path
+    problem = check_output_writable(options.output)
+    if problem:
+        raise UsageError(problem)
+
+    import apache_beam as beam
+    from pipeline.graph import build_pipeline
+    pipeline_options, runner = beam_pipeline_options(beam_args, options)
+    run_id = options.run_id or f'{time.strftime("%Y%m%dT%H%M%S")}-{uuid.uuid4().hex[:8]}'
+    staging = staging_path(options.output, run_id)
+    started = time.time()
+    LOG.info('reading %s into %s (staging %s)', ', '.join(options.inputs), options.output, staging)
+    p = beam.Pipeline(runner=runner, options=pipeline_options)
+    build_pipeline(p, options, staging)
+    result = p.run()
+    result.wait_until_finish()
+    publish_tables(options.output, staging)
+    summary = summarize(counters(result), time.time() - started, options.output)
+    write_summary(options.output, summary)
+    return summary
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    quiet = '--quiet' in argv
+    logging.basicConfig(level=logging.WARNING, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    logging.getLogger('pipeline').setLevel(logging.WARNING if quiet else logging.INFO)
+    logging.getLogger('transforms').setLevel(logging.WARNING if quiet else logging.INFO)
+    # trafilatura and htmldate log every page they find hard; the rejects table says what matters.
+    for noisy in ('trafilatura', 'htmldate', 'charset_normalizer', 'apache_beam.io.gcp'):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        summary = run(argv)
+    except UsageError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 2
+    print(format_summary(summary))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""DecodeRecords: bytes to text. Find the encoding, refuse binary junk, repair mojibake.
+
+Order of evidence: a byte-order mark; UTF-16/32 without a BOM (NUL bytes in
+every other position); strict UTF-8 (most of the web); the charset a container
+or the page declares; charset-normalizer's detection; cp1252, then latin-1.
+Text that decodes but is visibly mojibake (UTF-8 read as cp1252, 'â€™') is
+repaired with ftfy's fix_encoding, and only then, so clean text is never
+touched.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+import apache_beam as beam
+
+from transforms.records import Draft, HeaderFields, Line, RawRecord, Reject
+
+NAMESPACE = 'news_ingest'
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, 'utf-32-le'),
+    (codecs.BOM_UTF32_BE, 'utf-32-be'),
+    (codecs.BOM_UTF8, 'utf-8'),
+    (codecs.BOM_UTF16_LE, 'utf-16-le'),
+    (codecs.BOM_UTF16_BE, 'utf-16-be'),
+)
+_META_CHARSET = re.compile(rb'<meta[^>]+charset\s*=\s*["\']?\s*([A-Za-z0-9_.:-]+)', re.I)
+_XML_ENCODING = re.compile(rb'<\?xml[^>]+encoding\s*=\s*["\']([A-Za-z0-9_.:-]+)', re.I)
+# Control characters that never occur in real text (tab, newlines, form feed do).
+_CONTROL = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f]')
+# Sequences that UTF-8 bytes leave behind when read as cp1252/latin-1.
+_MOJIBAKE_HINT = re.compile('[ÂÃ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€')
+
+MAX_CONTROL_SHARE = 0.01
+MAX_REPLACEMENT_SHARE = 0.01
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in any encoding we accept; the message says why."""
+
+    def __init__(self, error: str, message: str):
+        super().__init__(message)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    repaired: bool = False   # mojibake was fixed
+
+
+def _codec(name: Optional[str]) -> Optional[str]:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes) -> Optional[str]:
+    """The charset an HTML/XML page declares about itself in its first 4 KB."""
+    head = data[:4096]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return _codec(match.group(1).decode('ascii', 'ignore')) if match else None
+
+
+def _utf16_without_bom(data: bytes) -> Optional[str]:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.4 and even_nuls < 0.05:
+        return 'utf-16-le'
+    if even_nuls > 0.4 and odd_nuls < 0.05:
+        return 'utf-16-be'
+    return None
+
+
+def _try(data: bytes, encoding: str) -> Optional[str]:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+# Among detections that explain the bytes equally well, the Western code page
+# is by far the most common on the web (cp1250 and cp1252 tie on most English).
+_PREFERRED_ON_TIE = ('cp1252', 'iso8859_1', 'iso8859_15')
+
+
+def _detect(data: bytes) -> Optional[str]:
+    from charset_normalizer import from_bytes  # only non-UTF-8 input pays for it
+    matches = list(from_bytes(data[:200_000]))
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    tied = {m.encoding for m in matches if m.chaos <= best + 0.01}
+    for preferred in _PREFERRED_ON_TIE:
+        if preferred in tied:
+            return _codec(preferred)
+    return _codec(matches[0].encoding)
+
+
+def looks_like_mojibake(text: str) -> bool:
+    return bool(_MOJIBAKE_HINT.search(text))
+
+
+def repair_mojibake(text: str) -> str:
+    import ftfy
+    return ftfy.fix_encoding(text)
+
+
+def check_is_text(text: str) -> None:
+    """Raise DecodeError for binary junk that happened to decode."""
+    if not text:
+        return
+    sample = text[:100_000]
+    controls = len(_CONTROL.findall(sample))
+    if '\x00' in sample or controls / len(sample) > MAX_CONTROL_SHARE:
+        raise DecodeError('binary_content',
+                          f'input looks binary, not text: {controls} control characters in the first '
+                          f'{len(sample)} characters')
+    if sample.count('\ufffd') / len(sample) > MAX_REPLACEMENT_SHARE:
+        raise DecodeError('undecodable_bytes', 'input contains too many undecodable byte sequences')
+
+
+def decode_bytes(data: bytes, declared: Optional[str] = None, *, is_html: bool = False) -> Decoded:
+    """Decode bytes of a text or HTML document, or raise DecodeError."""
+    encoding = None
+    text = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding = name
+            text = _try(data[len(bom):], name)
+            if text is None:
+                raise DecodeError('undecodable_bytes', f'starts with a {name} byte-order mark but is not valid {name}')
+            break
+    if text is None:
+        guess = _utf16_without_bom(data)
+        if guess:
+            text = _try(data, guess)
+            encoding = guess if text is not None else None
+    if text is None:
+        text = _try(data, 'utf-8')
+        encoding = 'utf-8' if text is not None else None
+    if text is None:
+        candidates = [_codec(declared)]
+        if is_html:
+            candidates.append(declared_charset(data))
+        for candidate in candidates:
+            if candidate and candidate != 'utf-8':
+                text = _try(data, candidate)
+                if text is not None:
+                    encoding = candidate
+                    break
+    if text is None:
+        detected = _detect(data)
+        for candidate in (detected, 'cp1252', 'latin-1'):
+            if candidate:
+                text = _try(data, candidate)
+                if text is not None:
+                    encoding = candidate
+                    break
+    check_is_text(text)
+    repaired = False
+    if looks_like_mojibake(text):
+        fixed = repair_mojibake(text)
+        repaired = fixed != text
+        text = fixed
+    return Decoded(unicodedata.normalize('NFC', text), encoding, repaired)
+
+
+# --------------------------------------------------------------------------
+# Beam wrapper.
+# --------------------------------------------------------------------------
+
+def make_doc_id(source_uri: str) -> str:
+    """Stable id: the same input (file, and record within it) gives the same id
+    on every run and runner."""
+    return hashlib.blake2b(source_uri.encode('utf-8'), digest_size=8).hexdigest()
+
+
+def parse_record_date(value: Optional[str]) -> Optional[datetime.date]:
+    """A date given by the record itself (JSON `date`), in ISO or a common shape."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    try:
+        from dateutil import parser
+        return parser.parse(value, fuzzy=False, default=datetime.datetime(1, 1, 1)).date()
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def draft_from_record(record: RawRecord) -> Draft:
+    """Decode a record's payload into a Draft, or raise DecodeError."""
+    is_html = record.content_kind == 'html'
+    decoded = decode_bytes(record.payload, record.charset, is_html=is_html)
+    record_date = parse_record_date(record.date)
+    known = HeaderFields(title=record.title.strip() if record.title and record.title.strip() else None,
+                         published_date=record_date, date_source='record' if record_date else 'none')
+    common = dict(doc_id=make_doc_id(record.source_uri), source_uri=record.source_uri, format=record.format,
+                  content_kind=record.content_kind, url=record.url, known=known,
+                  raw=record.raw or record.payload)
+    if is_html:
+        return Draft(html=decoded.text, **common)
+    lines = tuple(Line(i, line) for i, line in enumerate(decoded.text.splitlines()))
+    return Draft(lines=lines, **common)
+
+
+class _DecodeFn(beam.DoFn):
+    def setup(self):
+        self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_decode')
+        self._repaired = beam.metrics.Metrics.counter(NAMESPACE, 'mojibake_repaired')
+
+    def process(self, record: RawRecord):
+        try:
+            yield draft_from_record(record)
+        except DecodeError as exc:
+            self._rejected.inc()
+            raw = record.raw or record.payload
+            yield beam.pvalue.TaggedOutput('rejects', Reject(
+                record.source_uri, 'decode', exc.error, str(exc), len(raw), raw))
+
+
+class DecodeRecords(beam.PTransform):
+    """RawRecords -> (Drafts, Rejects): bytes become text, or a reject saying why."""
+
+    def expand(self, records):
+        results = records | 'Decode' >> beam.ParDo(_DecodeFn()).with_outputs('rejects', main='drafts')
+        return results.drafts, results.rejects

@@ -1,0 +1,349 @@
+"""ReadDumps: input patterns in, one RawRecord per article-to-be out.
+
+A text or HTML file is one record; a JSON Lines file gives one record per
+line; a WARC file one per HTTP response record. Files are opened through
+Beam's FileSystems (so gs:// and s3:// globs work like local ones) and
+decompressed by their magic bytes, not their names: a gzip without `.gz` is
+still read. Whatever cannot be read becomes a Reject with the bytes we have.
+"""
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import json
+import logging
+import lzma
+import os
+from typing import Iterable, Iterator, Optional, Union
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.records import RawRecord, Reject
+
+LOG = logging.getLogger(__name__)
+NAMESPACE = 'news_ingest'
+
+DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+_COMPRESSION_EXTENSIONS = ('.gz', '.gzip', '.bz2', '.zst', '.zstd', '.xz', '.lzma')
+_FORMAT_BY_EXTENSION = {
+    '.txt': 'text', '.text': 'text',
+    '.html': 'html', '.htm': 'html', '.xhtml': 'html', '.shtml': 'html',
+    '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'jsonl',
+    '.warc': 'warc', '.arc': 'warc',
+}
+INPUT_FORMATS = ('auto', 'text', 'html', 'jsonl', 'warc')
+
+
+class RecordTooLarge(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------
+# Plain functions: bytes and streams in, records out.
+# --------------------------------------------------------------------------
+
+def sniff_compression(head: bytes) -> Optional[str]:
+    """The compression of a stream from its first bytes, or None."""
+    if head[:2] == b'\x1f\x8b':
+        return 'gzip'
+    if head[:3] == b'BZh' and head[3:4].isdigit():
+        return 'bz2'
+    if head[:4] == b'\x28\xb5\x2f\xfd':
+        return 'zstd'
+    if head[:6] == b'\xfd7zXZ\x00':
+        return 'xz'
+    return None
+
+
+def decompressing_reader(raw: io.BufferedIOBase, compression: Optional[str]) -> io.BufferedIOBase:
+    if compression is None:
+        return raw
+    if compression == 'gzip':
+        return gzip.GzipFile(fileobj=raw, mode='rb')
+    if compression == 'bz2':
+        return bz2.BZ2File(raw, mode='rb')
+    if compression == 'xz':
+        return lzma.LZMAFile(raw, mode='rb')
+    if compression == 'zstd':
+        import zstandard  # imported lazily: only zstd inputs pay for it
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True))
+    raise ValueError(f'unknown compression {compression}')
+
+
+def strip_compression_extension(path: str) -> str:
+    lower = path.lower()
+    for ext in _COMPRESSION_EXTENSIONS:
+        if lower.endswith(ext):
+            return path[: -len(ext)]
+    return path
+
+
+def format_from_name(path: str) -> Optional[str]:
+    base = strip_compression_extension(path.rsplit('/', 1)[-1])
+    ext = os.path.splitext(base)[1].lower()
+    return _FORMAT_BY_EXTENSION.get(ext)
+
+
+def sniff_format(head: bytes) -> str:
+    """Guess the format of decompressed bytes when the name does not tell."""
+    stripped = head.lstrip(b'\xef\xbb\xbf \t\r\n')
+    if stripped.startswith(b'WARC/'):
+        return 'warc'
+    if stripped.startswith(b'{'):
+        first_line = stripped.split(b'\n', 1)[0]
+        try:
+            if isinstance(json.loads(first_line), dict):
+                return 'jsonl'
+        except ValueError:
+            pass
+    lowered = stripped[:4096].lower()
+    if lowered.startswith((b'<!doctype html', b'<html', b'<?xml')) or b'<html' in lowered or b'<body' in lowered:
+        return 'html'
+    return 'text'
+
+
+def read_limited(stream, limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise RecordTooLarge(f'more than {limit} bytes')
+    return data
+
+
+def _json_field(obj: dict, name: str) -> Optional[str]:
+    value = obj.get(name)
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f'field {name!r} must be a string, got {type(value).__name__}')
+
+
+def jsonl_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Union[RawRecord, Reject]]:
+    """One record per non-blank line, numbered by line (1-based) in source_uri."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        uri = f'{source_uri}#{number}'
+        if len(line) > max_record_bytes:
+            yield Reject(uri, 'read', 'record_too_large',
+                         f'JSON line of {len(line)} bytes exceeds --max-record-bytes={max_record_bytes}',
+                         len(line), b'')
+            continue
+        yield parse_json_line(uri, line)
+
+
+def parse_json_line(uri: str, line: bytes) -> Union[RawRecord, Reject]:
+    try:
+        obj = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Reject(uri, 'parse', 'malformed_json', f'line is not valid JSON: {exc}', len(line), line)
+    if not isinstance(obj, dict):
+        return Reject(uri, 'parse', 'malformed_json',
+                      f'line is JSON {type(obj).__name__}, expected an object with "text" or "html"',
+                      len(line), line)
+    try:
+        html = _json_field(obj, 'html')
+        text = _json_field(obj, 'text')
+        url = _json_field(obj, 'url')
+        title = _json_field(obj, 'title')
+        date = _json_field(obj, 'date')
+        record_id = _json_field(obj, 'id')
+    except TypeError as exc:
+        return Reject(uri, 'parse', 'wrong_field_type', str(exc), len(line), line)
+    if html and html.strip():
+        payload, kind = html, 'html'
+    elif text and text.strip():
+        payload, kind = text, 'text'
+    else:
+        return Reject(uri, 'parse', 'no_content', 'JSON object has no non-empty "text" or "html" field',
+                      len(line), line)
+    return RawRecord(source_uri=uri, format='jsonl', payload=payload.encode('utf-8'), content_kind=kind,
+                     raw=line, url=url, title=title, date=date, record_id=record_id, charset='utf-8')
+
+
+def _http_charset(content_type: str) -> Optional[str]:
+    for part in content_type.split(';')[1:]:
+        key, _, value = part.strip().partition('=')
+        if key.strip().lower() == 'charset' and value.strip():
+            return value.strip().strip('"\'')
+    return None
+
+
+def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Union[RawRecord, Reject, str]]:
+    """One record per HTTP response record, numbered among response records.
+
+    Non-response records (warcinfo, request, metadata) are not articles: they
+    are yielded as the string 'skipped' so the caller can count them.
+    """
+    from warcio.archiveiterator import ArchiveIterator  # lazily: text-only runs never load it
+    number = 0
+    iterator = ArchiveIterator(stream, arc2warc=True)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # warcio raises many types on broken input
+            yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
+                         f'WARC stream is broken after {number} response records: {exc}', 0, b'')
+            return
+        if record.rec_type != 'response':
+            yield 'skipped'
+            continue
+        number += 1
+        uri = f'{source_uri}#{number}'
+        target = record.rec_headers.get_header('WARC-Target-URI')
+        try:
+            body = read_limited(record.content_stream(), max_record_bytes)
+        except RecordTooLarge:
+            yield Reject(uri, 'read', 'record_too_large',
+                         f'WARC response for {target} exceeds --max-record-bytes={max_record_bytes}', 0, b'')
+            continue
+        except Exception as exc:
+            yield Reject(uri, 'read', 'malformed_warc', f'WARC response for {target} is truncated: {exc}', 0, b'')
+            return
+        content_type = ''
+        status = None
+        if record.http_headers is not None:
+            content_type = record.http_headers.get_header('Content-Type') or ''
+            status = record.http_headers.get_statuscode()
+        mime = content_type.split(';')[0].strip().lower()
+        if status and not str(status).startswith('2'):
+            yield Reject(uri, 'read', 'not_ok_response', f'HTTP status {status} for {target}', len(body), body)
+            continue
+        if mime and mime not in ('text/html', 'application/xhtml+xml') and not sniff_format(body[:4096]) == 'html':
+            yield Reject(uri, 'read', 'not_html', f'WARC response for {target} is {mime}, not HTML', len(body), body)
+            continue
+        yield RawRecord(source_uri=uri, format='warc', payload=body, content_kind='html', raw=body,
+                        url=target, record_id=record.rec_headers.get_header('WARC-Record-ID'),
+                        charset=_http_charset(content_type))
+
+
+def read_records(source_uri: str, raw_stream, *, input_format: str = 'auto',
+                 max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Union[RawRecord, Reject, str]]:
+    """All records of one file. Never raises: a broken file ends as a Reject."""
+    buffered = io.BufferedReader(raw_stream) if not hasattr(raw_stream, 'peek') else raw_stream
+    compression = None
+    try:
+        compression = sniff_compression(buffered.peek(8)[:8])
+        stream = decompressing_reader(buffered, compression)
+        if compression and not hasattr(stream, 'peek'):
+            stream = io.BufferedReader(stream)
+        fmt = input_format if input_format != 'auto' else format_from_name(source_uri)
+        if fmt is None:
+            fmt = sniff_format(stream.peek(4096)[:4096])
+        if fmt == 'jsonl':
+            yield from jsonl_records(source_uri, stream, max_record_bytes)
+            return
+        if fmt == 'warc':
+            yield from warc_records(source_uri, stream, max_record_bytes)
+            return
+        data = read_limited(stream, max_record_bytes)
+    except RecordTooLarge:
+        yield Reject(source_uri, 'read', 'record_too_large',
+                     f'file exceeds --max-record-bytes={max_record_bytes}; raw bytes not kept inline',
+                     max_record_bytes + 1, b'')
+        return
+    except Exception as exc:  # gzip/bz2/lzma/zstd each raise their own types on broken data
+        error = 'broken_compression' if compression else 'unreadable'
+        what = f'{compression} stream is broken' if compression else 'cannot read file'
+        yield Reject(source_uri, 'read', error, f'{what}: {type(exc).__name__}: {exc}', 0, b'')
+        return
+    if not data.strip():
+        yield Reject(source_uri, 'read', 'empty_input', 'file is empty or only whitespace', len(data), data)
+        return
+    yield RawRecord(source_uri=source_uri, format=fmt, payload=data, content_kind=fmt, raw=b'')
+
+
+def original_bytes(path: str, limit: int = DEFAULT_MAX_RECORD_BYTES) -> bytes:
+    """The file's original (still compressed) bytes, for the reject row."""
+    try:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+            return f.read(limit)
+    except Exception:  # the reject row still says why; raw is best effort
+        return b''
+
+
+def resolve_pattern(pattern: str) -> str:
+    """Local patterns become absolute so source_uri and doc_id do not depend on the cwd."""
+    if '://' in pattern:
+        return pattern
+    return os.path.abspath(os.path.expanduser(pattern))
+
+
+# --------------------------------------------------------------------------
+# Beam wrapper.
+# --------------------------------------------------------------------------
+
+class _ReadRecordsFn(beam.DoFn):
+    REJECTS = 'rejects'
+
+    def __init__(self, input_format: str, max_record_bytes: int):
+        self._input_format = input_format
+        self._max_record_bytes = max_record_bytes
+
+    def setup(self):
+        self._files = beam.metrics.Metrics.counter(NAMESPACE, 'files_read')
+        self._records = beam.metrics.Metrics.counter(NAMESPACE, 'records_read')
+        self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_read')
+        self._skipped = beam.metrics.Metrics.counter(NAMESPACE, 'warc_records_not_response')
+
+    def process(self, path: str) -> Iterable:
+        self._files.inc()
+        try:
+            raw_stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+        except Exception as exc:
+            self._records.inc()
+            self._rejected.inc()
+            yield beam.pvalue.TaggedOutput(self.REJECTS, Reject(
+                path, 'read', 'unreadable', f'cannot open file: {type(exc).__name__}: {exc}', 0, b''))
+            return
+        with raw_stream:
+            for item in read_records(path, raw_stream, input_format=self._input_format,
+                                     max_record_bytes=self._max_record_bytes):
+                if isinstance(item, str):
+                    self._skipped.inc()
+                    continue
+                self._records.inc()
+                if isinstance(item, Reject):
+                    self._rejected.inc()
+                    if not item.raw and item.stage == 'read' and item.error in ('broken_compression', 'unreadable'):
+                        item = Reject(item.source_uri, item.stage, item.error, item.message,
+                                      item.size_bytes, original_bytes(path, self._max_record_bytes))
+                    yield beam.pvalue.TaggedOutput(self.REJECTS, _with_size(item))
+                else:
+                    yield item
+
+
+def _with_size(reject: Reject) -> Reject:
+    if reject.size_bytes or not reject.raw:
+        return reject
+    return Reject(reject.source_uri, reject.stage, reject.error, reject.message, len(reject.raw), reject.raw)
+
+
+class ReadDumps(beam.PTransform):
+    """Patterns -> (records, rejects). Every input file is matched, opened and
+    split into records; each record or reject counts once in `records_read`."""
+
+    def __init__(self, patterns, input_format: str = 'auto',
+                 max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
+        super().__init__()
+        self._patterns = [resolve_pattern(p) for p in patterns]
+        self._input_format = input_format
+        self._max_record_bytes = max_record_bytes
+
+    def expand(self, pbegin):
+        results = (
+            pbegin
+            | 'Patterns' >> beam.Create(self._patterns)
+            | 'Match' >> fileio.MatchAll()
+            | 'Paths' >> beam.Map(lambda metadata: metadata.path)
+            | 'Dedupe' >> beam.Distinct()  # overlapping globs must not read a file twice
+            | 'Read' >> beam.ParDo(_ReadRecordsFn(self._input_format, self._max_record_bytes))
+            .with_outputs(_ReadRecordsFn.REJECTS, main='records'))
+        return results.records, results[_ReadRecordsFn.REJECTS]

@@ -1,0 +1,150 @@
+"""Typed records that flow between the pipeline's steps.
+
+Plain dataclasses with no Beam in them: the same records are built by the
+plain functions in `transforms/`, checked in unit tests and carried in Beam
+PCollections (Beam pickles them; every field is a plain Python value so the
+coder is deterministic).
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Optional
+
+FORMATS = ('text', 'html', 'jsonl', 'warc')
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One input record: a whole file for text/HTML, a line of JSON Lines,
+    a response record of a WARC file. `payload` holds the bytes of the
+    article itself (page text or HTML), already decompressed."""
+    source_uri: str            # file path, '#N' appended for record N of a multi-record file
+    format: str                # one of FORMATS; for jsonl/warc the container format
+    payload: bytes             # the article bytes (text or HTML)
+    content_kind: str          # 'text' or 'html': how to read `payload`
+    raw: bytes = b''           # the original record bytes, for rejects (JSON line, WARC record)
+    url: Optional[str] = None
+    title: Optional[str] = None
+    date: Optional[str] = None     # a date given by the record itself (JSON field), unparsed
+    record_id: Optional[str] = None
+    charset: Optional[str] = None  # charset declared by a container (HTTP header)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input that could not become an article; `raw` keeps its bytes."""
+    source_uri: str
+    stage: str       # 'read', 'decode', 'extract', 'parse', ...
+    error: str       # short machine-readable error class, e.g. 'empty_input'
+    message: str     # one sentence a person understands
+    size_bytes: int
+    raw: bytes = b''
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a text dump, with its position in the decoded text."""
+    index: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A line, or a part of one, that was taken out of the body, and why.
+    Header lines moved into fields (title, byline, ...) are recorded too, so
+    every line of the input that is not in `text` is explained."""
+    line_index: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HeaderFields:
+    """What a header (or trailer) of an article told us."""
+    title: Optional[str] = None
+    published_date: Optional[datetime.date] = None
+    date_source: str = 'none'
+    authors: tuple = ()
+    publisher: Optional[str] = None
+    wire_credit: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article after extraction: clean body plus metadata."""
+    doc_id: str
+    source_uri: str
+    format: str
+    url: Optional[str]
+    title: Optional[str]
+    published_date: Optional[datetime.date]
+    date_source: str
+    authors: tuple
+    publisher: Optional[str]
+    wire_credit: Optional[str]
+    text: str
+    language: str = 'und'
+    language_prob: float = 0.0
+    cuts: tuple = ()           # tuple[Cut, ...]: what was removed from the body
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit of `Article.text` that reuse detection works on."""
+    doc_id: str
+    passage_id: str
+    index: int
+    char_start: int
+    char_end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    """A passage found in a reuse cluster."""
+    doc_id: str
+    passage_id: str
+    is_duplicate: bool
+    cluster_id: str
+    canonical_doc_id: str
+    canonical_passage_id: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cluster_id: str
+    canonical_doc_id: str
+    canonical_passage_id: str
+    size: int
+    doc_ids: tuple
+    first_published: Optional[datetime.date]
+
+
+@dataclass
+class DocPassages:
+    """An article with its passages: the coarse element of the reuse step."""
+    article: Article
+    passages: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An article on its way through extraction: decoded, not yet assembled.
+
+    Text dumps arrive with every line of the page in `lines`; HTML arrives in
+    `html` and leaves ExtractHtml with the extracted paragraphs in `lines`.
+    Each step moves lines out of `lines` into `fields` or `cuts`.
+    """
+    doc_id: str
+    source_uri: str
+    format: str                 # the input format (text, html, jsonl, warc)
+    content_kind: str           # 'text' or 'html'
+    url: Optional[str]
+    lines: tuple = ()           # tuple[Line, ...]
+    html: Optional[str] = None
+    fields: HeaderFields = HeaderFields()
+    known: HeaderFields = HeaderFields()   # what the record itself said (JSON title/date): wins over guesses
+    cuts: tuple = ()            # tuple[Cut, ...]
+    raw: bytes = b''            # original bytes, kept for a reject if no body is left
