@@ -126,6 +126,7 @@ def _json_field(obj: dict, name: str) -> Optional[str]:
 def jsonl_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Union[RawRecord, Reject]]:
     """One record per non-blank line, numbered by line (1-based) in source_uri."""
     for number, line in enumerate(stream, start=1):
+        line = line.rstrip(b'\r\n')
         if not line.strip():
             continue
         uri = f'{source_uri}#{number}'
@@ -206,6 +207,13 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
             continue
         except Exception as exc:
             yield Reject(uri, 'read', 'malformed_warc', f'WARC response for {target} is truncated: {exc}', 0, b'')
+            return
+        missing = getattr(record.raw_stream, 'limit', 0)
+        if missing:
+            # warcio hands back a short payload silently when the file ends early.
+            yield Reject(uri, 'read', 'malformed_warc',
+                         f'WARC response for {target} is truncated: {missing} of {record.length} bytes missing',
+                         len(body), body)
             return
         content_type = ''
         status = None

@@ -1,0 +1,106 @@
+"""Shared test inputs: the seeds, real dev pages, and a mixed corpus built from
+them in every input format the contract names."""
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import json
+import lzma
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / 'shared'
+SEEDS = SHARED / 'seeds'
+DEV = SHARED / 'data' / 'web-articles-dev'
+SEED_000 = SEEDS / '000_137e293e02e81e4e.txt'
+SEED_003 = SEEDS / '003_87e0ca4567f25c2d.txt'
+
+# Real dev pages used across tests: ids with a ground-truth date and body.
+DEV_PAGE_IDS = ('0002', '0004', '0011', '0013')
+
+
+def dev_html(page_id: str) -> bytes:
+    return gzip.decompress((DEV / 'html' / f'{page_id}.html.gz').read_bytes())
+
+
+def dev_truth(page_id: str) -> dict:
+    return json.loads((DEV / 'ground-truth' / f'{page_id}.json').read_text())['ground_truth']
+
+
+def warc_bytes(responses, *, gzip_records=True, extra_records=True) -> bytes:
+    """A WARC file like a crawl's: warcinfo, then request/response pairs.
+    `responses` is a list of (url, content_type, body bytes)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=gzip_records)
+    if extra_records:
+        writer.write_record(writer.create_warcinfo_record('crawl.warc.gz', {'software': 'test-crawler'}))
+    for url, content_type, body in responses:
+        if extra_records:
+            request = writer.create_warc_record(url, 'request', payload=io.BytesIO(
+                f'GET / HTTP/1.1\r\nHost: {url.split("/")[2]}\r\n\r\n'.encode()))
+            writer.write_record(request)
+        headers = StatusAndHeaders('200 OK', [('Content-Type', content_type)], protocol='HTTP/1.1')
+        writer.write_record(writer.create_warc_record(url, 'response', payload=io.BytesIO(body),
+                                                      http_headers=headers))
+    return buffer.getvalue()
+
+
+def build_mixed_corpus(root: Path) -> dict:
+    """Every input format and compression, plus bad inputs. Returns what a
+    correct run must produce: the expected number of articles and rejects."""
+    root.mkdir(parents=True, exist_ok=True)
+    seed0 = SEED_000.read_bytes()
+    seed3 = SEED_003.read_bytes()
+    (root / 'seed000.txt').write_bytes(seed0)
+    (root / 'seed003.txt.gz').write_bytes(gzip.compress(seed3))
+    # The same seed, compressed three more ways, and once as gzip without .gz.
+    (root / 'seed003-copy.txt.bz2').write_bytes(bz2.compress(seed3))
+    (root / 'seed003-copy.txt.xz').write_bytes(lzma.compress(seed3))
+    import zstandard
+    (root / 'seed003-copy.txt.zst').write_bytes(zstandard.ZstdCompressor().compress(seed3))
+    (root / 'seed003-gzip-no-ext.txt').write_bytes(gzip.compress(seed3))
+    # UTF-16 and cp1252 text must decode, not be rejected.
+    (root / 'seed000-utf16.txt').write_bytes(seed0.decode('utf-8').encode('utf-16'))
+    (root / 'seed000-cp1252.txt').write_bytes(seed0.decode('utf-8').encode('cp1252'))
+    # HTML, plain and gzipped.
+    (root / 'page0002.html').write_bytes(dev_html('0002'))
+    (root / 'page0004.html.gz').write_bytes(gzip.compress(dev_html('0004')))
+    # JSON Lines: text, html, one malformed line, one without content, a blank line.
+    lines = [
+        json.dumps({'id': 'a1', 'url': 'https://example.com/a1', 'title': 'Given title', 'date': '2020-01-02',
+                    'text': seed0.decode('utf-8')}),
+        json.dumps({'id': 'a2', 'url': 'https://example.com/a2', 'html': dev_html('0011').decode('utf-8')}),
+        '{"id": "broken", "text": "unterminated',
+        json.dumps({'id': 'a4', 'title': 'only a title'}),
+        '',
+        json.dumps({'id': 'a5', 'text': ['not', 'a', 'string']}),
+    ]
+    (root / 'batch.jsonl').write_text('\n'.join(lines) + '\n')
+    # WARC.gz: two HTML responses, one image response, plus warcinfo/request records.
+    (root / 'crawl.warc.gz').write_bytes(warc_bytes([
+        ('https://example.org/0013', 'text/html; charset=utf-8', dev_html('0013')),
+        ('https://example.org/logo.png', 'image/png', b'\x89PNG\r\n\x1a\n' + bytes(200)),
+        ('https://example.org/0002', 'text/html', dev_html('0002')),
+    ]))
+    # Bad inputs.
+    (root / 'empty.txt').write_bytes(b'')
+    (root / 'junk.txt').write_bytes(bytes(range(256)) * 8)
+    (root / 'truncated.txt.gz').write_bytes(gzip.compress(seed0)[:200])
+    return {
+        # seed000, seed003 x6 (gz, bz2, xz, zst, no-ext gzip), utf16, cp1252, 2 html, 2 jsonl, 2 warc html
+        'articles': 1 + 5 + 2 + 2 + 2 + 2,
+        # jsonl: malformed, no content, wrong type; warc: png; empty, junk, truncated gzip
+        'rejects': 3 + 1 + 3,
+    }
+
+
+@pytest.fixture(scope='session')
+def mixed_corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp('corpus')
+    expected = build_mixed_corpus(root)
+    return root, expected

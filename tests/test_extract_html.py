@@ -1,0 +1,207 @@
+"""Tests for transforms/extract_html.py and bench/scoring.py (no Beam)."""
+from __future__ import annotations
+
+import datetime
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.scoring import (author_set, authors_match, bag_of_words_prf, date_match,
+                           macro_micro, split_names, title_exact, title_fuzzy)
+from transforms.extract_html import (HtmlExtractor, HtmlPage, parse_date_value,
+                                     split_authors, strip_site_suffix, url_date)
+from transforms.records import HeaderFields
+
+DATA = Path(__file__).resolve().parents[1].parent / 'shared' / 'data' / 'web-articles-dev'
+
+
+@pytest.fixture(scope='module')
+def extractor():
+    return HtmlExtractor()
+
+
+# ------------------------------------------------------------ scoring
+
+def test_bag_of_words_prf():
+    assert bag_of_words_prf('a b c', 'a b c') == (1.0, 1.0, 1.0)
+    p, r, f = bag_of_words_prf('The cat sat', 'the cat sat on the mat')
+    assert p == 1.0 and r == pytest.approx(0.5) and f == pytest.approx(2 / 3)
+    # multiset: a repeated word counts only as often as in gold
+    p, r, _ = bag_of_words_prf('cat cat cat cat', 'cat dog')
+    assert p == pytest.approx(0.25) and r == pytest.approx(0.5)
+    assert bag_of_words_prf('', 'something') == (0.0, 0.0, 0.0)
+    assert bag_of_words_prf('', '') == (1.0, 1.0, 1.0)
+
+
+def test_macro_micro():
+    rows = [(1, 1, 2), (0, 4, 4)]      # page 1: P 1 R .5; page 2: nothing right
+    m = macro_micro(rows)
+    assert m['n'] == 2
+    assert m['P'] == pytest.approx(0.5) and m['R'] == pytest.approx(0.25)
+    assert m['microP'] == pytest.approx(1 / 5) and m['microR'] == pytest.approx(1 / 6)
+
+
+def test_title_and_author_and_date_scoring():
+    assert title_exact('  Hello   World ', 'hello world')
+    assert not title_exact('Hello World | Site', 'Hello World')
+    assert title_fuzzy('The big title of the day', 'The big title of the day!')
+    assert not title_fuzzy('Something else', 'The big title')
+    assert split_names('Dylan Bailey, MS, RD, FAND') == ['Dylan Bailey']
+    assert author_set('Danielle DeSiato, Donna Enzmann, and Natalie Nguyen') == \
+        {'danielle desiato', 'donna enzmann', 'natalie nguyen'}
+    assert authors_match(['Natalie Nguyen', 'Donna Enzmann', 'Danielle DeSiato'],
+                         'Danielle DeSiato, Donna Enzmann, and Natalie Nguyen')
+    assert not authors_match(['Someone Else'], 'Jane Doe')
+    assert not authors_match([], None)
+    assert date_match(datetime.date(2024, 5, 1), '2024-05-01')
+    assert date_match('2024-05-01T10:00:00Z', '2024-05-01')
+    assert not date_match(datetime.date(2024, 5, 2), '2024-05-01')
+    assert not date_match(None, None)
+
+
+# ------------------------------------------------------------ helpers
+
+def test_parse_date_value_and_url_date():
+    assert parse_date_value('2024-05-01T23:30:00-07:00') == datetime.date(2024, 5, 1)
+    assert parse_date_value('May 3rd, 2023') == datetime.date(2023, 5, 3)
+    assert parse_date_value('3 May 2023') == datetime.date(2023, 5, 3)
+    assert parse_date_value('20230503') == datetime.date(2023, 5, 3)
+    assert parse_date_value('not a date') is None
+    assert parse_date_value('2023-02-30') is None
+    assert url_date('https://x.example/2021/07/04/some-story/') == datetime.date(2021, 7, 4)
+    assert url_date('https://x.example/news/some-story') is None
+
+
+def test_split_authors():
+    assert split_authors('By Jane Doe and John Smith') == ('Jane Doe', 'John Smith')
+    assert split_authors('Jane Doe, MD; John Smith') == ('Jane Doe', 'John Smith')
+    assert split_authors(['Jane Doe', 'jane doe']) == ('Jane Doe',)
+    assert split_authors('') == ()
+
+
+def test_strip_site_suffix():
+    assert strip_site_suffix('Big Headline Here | Example News', ['Example News']) == 'Big Headline Here'
+    assert strip_site_suffix('Example News - Big Headline Here', ['example news']) == 'Big Headline Here'
+    # not a site name: kept
+    assert strip_site_suffix('Cats - A Love Story', ['Example News']) == 'Cats - A Love Story'
+
+
+# ------------------------------------------------------------ hand-written pages
+
+BODY = ''.join(
+    f'<p>Paragraph {i} of the story tells readers about the new community garden that '
+    f'volunteers built on the empty lot beside the old railway station this spring.</p>'
+    for i in range(8))
+
+
+def page(head='', before_body='', body=BODY, title='Volunteers build a garden'):
+    return (f'<html><head><title>{title}</title>{head}</head><body>'
+            f'<header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>'
+            f'<article>{before_body}{body}</article>'
+            f'<footer><p>Copyright Example News</p></footer></body></html>')
+
+
+def test_empty_page_gives_empty_text(extractor):
+    for html in ('', '   ', '<html><head></head><body></body></html>'):
+        out = extractor.extract(html)
+        assert isinstance(out, HtmlPage)
+        assert out.text == ''
+        assert isinstance(out.fields, HeaderFields)
+
+
+def test_body_is_paragraphs_without_title(extractor):
+    html = page(before_body='<h1>Volunteers build a garden</h1>')
+    out = extractor.extract(html, url='https://news.example/garden')
+    paras = out.text.split('\n\n')
+    assert len(paras) == 8
+    assert paras[0].startswith('Paragraph 0 of the story')
+    assert 'Volunteers build a garden' not in out.text
+    assert 'Copyright' not in out.text and 'Home' not in out.text
+    assert out.url == 'https://news.example/garden'
+
+
+def test_jsonld_graph_date_published_beats_modified(extractor):
+    ld = {'@context': 'https://schema.org', '@graph': [
+        {'@type': 'WebSite', 'name': 'Example News'},
+        {'@type': 'NewsArticle', 'headline': 'Volunteers build a garden',
+         'datePublished': '2023-04-05T09:00:00+02:00', 'dateModified': '2024-01-10T10:00:00Z',
+         'author': [{'@type': 'Person', 'name': 'Jane Doe'}, {'@type': 'Person', 'name': 'John Smith'}],
+         'publisher': {'@type': 'Organization', 'name': 'Example News'}}]}
+    head = (f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+            '<meta property="article:modified_time" content="2024-01-10T10:00:00Z">'
+            '<meta property="og:updated_time" content="2024-01-10T10:00:00Z">')
+    out = extractor.extract(page(head=head, before_body='<h1>Volunteers build a garden</h1>'
+                                 '<p class="meta">Updated January 10, 2024</p>'))
+    f = out.fields
+    assert f.published_date == datetime.date(2023, 4, 5)
+    assert f.date_source == 'html'
+    assert f.authors == ('Jane Doe', 'John Smith')
+    assert f.publisher == 'Example News'
+    assert f.title == 'Volunteers build a garden'
+
+
+def test_meta_published_time(extractor):
+    head = ('<meta property="article:modified_time" content="2022-12-01T00:00:00Z">'
+            '<meta property="article:published_time" content="2021-06-15T08:00:00Z">'
+            '<meta name="author" content="Ann Lee">'
+            '<link rel="canonical" href="https://news.example/2021/06/garden">')
+    out = extractor.extract(page(head=head))
+    assert out.fields.published_date == datetime.date(2021, 6, 15)
+    assert out.fields.authors == ('Ann Lee',)
+    assert out.url == 'https://news.example/2021/06/garden'
+
+
+def test_shown_date_and_url_date(extractor):
+    # no metadata: the date shown under the headline is taken
+    out = extractor.extract(page(before_body='<h1>Volunteers build a garden</h1>'
+                                 '<div class="byline">By Ann Lee | March 3, 2020</div>'))
+    assert out.fields.published_date == datetime.date(2020, 3, 3)
+    # nothing in the page but the URL has a date
+    out = extractor.extract(page(), url='https://news.example/2019/11/02/garden/')
+    assert out.fields.published_date == datetime.date(2019, 11, 2)
+    # nothing at all
+    out = extractor.extract(page(), url='https://news.example/garden/')
+    assert out.fields.published_date is None and out.fields.date_source == 'none'
+
+
+def test_title_suffix_stripped(extractor):
+    head = '<meta property="og:site_name" content="Example News">'
+    out = extractor.extract(page(head=head, title='Volunteers build a garden | Example News'))
+    assert out.fields.title == 'Volunteers build a garden'
+    assert out.fields.publisher == 'Example News'
+    # an <h1> repeating the headline wins over a <title> with a suffix
+    out = extractor.extract(page(title='Volunteers build a garden - Example News',
+                                 before_body='<h1>Volunteers build a garden</h1>'))
+    assert out.fields.title == 'Volunteers build a garden'
+
+
+# ------------------------------------------------------------ real dev pages
+
+REAL_PAGES = ['0001', '0004', '0011', '0013', '0024', '0031', '0042', '0049']
+
+
+def _load(page_id):
+    gt = json.loads((DATA / 'ground-truth' / f'{page_id}.json').read_text(encoding='utf-8'))
+    raw = gzip.open(DATA / 'html' / f'{page_id}.html.gz', 'rb').read()
+    from trafilatura.utils import decode_file
+    html = decode_file(raw)
+    return gt, html if isinstance(html, str) else html.decode('utf-8', 'replace')
+
+
+@pytest.mark.skipif(not DATA.exists(), reason='dev pages not present')
+@pytest.mark.parametrize('page_id', REAL_PAGES)
+def test_real_page_body_date_title(extractor, page_id):
+    gt, html = _load(page_id)
+    g = gt['ground_truth']
+    out = extractor.extract(html, url=gt.get('url'))
+    _, _, f1 = bag_of_words_prf(out.text, g['main_content'])
+    assert f1 >= 0.85, f1
+    assert '\n\n' in out.text and '\n\n\n' not in out.text
+    assert title_exact(out.fields.title, g['title']) or title_fuzzy(out.fields.title, g['title'])
+    if g.get('publish_date'):
+        assert date_match(out.fields.published_date, g['publish_date'])
+        assert out.fields.date_source == 'html'
+    if g.get('author'):
+        assert authors_match(out.fields.authors, g['author'])

@@ -1,0 +1,107 @@
+"""Reading records from files, with no Beam: formats, compression, bad input."""
+import bz2
+import gzip
+import io
+import json
+import lzma
+
+import pytest
+import zstandard
+
+from tests.conftest import SEED_000, dev_html, warc_bytes
+from transforms.records import RawRecord, Reject
+from transforms.read_dumps import (format_from_name, read_records, sniff_compression, sniff_format)
+
+
+def records(name, data, **kwargs):
+    return list(read_records(name, io.BytesIO(data), **kwargs))
+
+
+SEED = SEED_000.read_bytes()
+
+
+@pytest.mark.parametrize('compress', [gzip.compress, bz2.compress, lzma.compress,
+                                      zstandard.ZstdCompressor().compress, lambda b: b])
+def test_compressed_text_reads_the_same_bytes(compress):
+    [record] = records('/data/seed.txt', compress(SEED))
+    assert isinstance(record, RawRecord)
+    assert record.payload == SEED and record.format == 'text'
+
+
+def test_gzip_without_extension_is_sniffed():
+    [record] = records('/data/seed.txt', gzip.compress(SEED))
+    assert record.payload == SEED
+
+
+def test_truncated_gzip_is_rejected_with_reason():
+    [reject] = records('/data/seed.txt.gz', gzip.compress(SEED)[:300])
+    assert isinstance(reject, Reject)
+    assert reject.error == 'broken_compression' and 'gzip' in reject.message
+
+
+def test_empty_file_is_rejected():
+    [reject] = records('/data/empty.txt', b'')
+    assert reject.error == 'empty_input' and reject.stage == 'read'
+
+
+def test_oversized_file_is_rejected_not_truncated():
+    [reject] = records('/data/big.txt', SEED, max_record_bytes=100)
+    assert reject.error == 'record_too_large'
+
+
+def test_format_by_name_and_by_content():
+    assert format_from_name('gs://b/x/page.HTML.gz') == 'html'
+    assert format_from_name('/x/a.jsonl.zst') == 'jsonl'
+    assert format_from_name('/x/crawl.warc.gz') == 'warc'
+    assert format_from_name('/x/noext') is None
+    assert sniff_format(b'WARC/1.0\r\n') == 'warc'
+    assert sniff_format(b'{"text": "x"}\n{"text": "y"}') == 'jsonl'
+    assert sniff_format(b'\n<!DOCTYPE html><html>') == 'html'
+    assert sniff_format(SEED[:4096]) == 'text'
+    assert sniff_compression(gzip.compress(b'x')[:8]) == 'gzip'
+    assert sniff_compression(b'plain') is None
+
+
+def test_html_without_extension_is_sniffed():
+    [record] = records('/data/page', dev_html('0002'))
+    assert record.format == 'html' and record.content_kind == 'html'
+
+
+def test_jsonl_records_numbered_by_line_with_rejects():
+    lines = [json.dumps({'text': 'Body one.', 'url': 'https://a/1', 'date': '2020-01-02', 'id': 7}),
+             '', 'not json', json.dumps([1, 2]), json.dumps({'title': 'no body'}),
+             json.dumps({'html': '<p>x</p>', 'title': {'nested': 1}}), json.dumps({'html': '<p>Hi</p>'})]
+    out = records('/d/a.jsonl', '\n'.join(lines).encode())
+    assert [type(r).__name__ for r in out] == ['RawRecord', 'Reject', 'Reject', 'Reject', 'Reject', 'RawRecord']
+    first, malformed, not_object, no_content, wrong_type, html = out
+    assert first.source_uri == '/d/a.jsonl#1' and first.url == 'https://a/1' and first.record_id == '7'
+    assert first.payload == b'Body one.' and first.content_kind == 'text' and first.date == '2020-01-02'
+    assert malformed.source_uri == '/d/a.jsonl#3' and malformed.error == 'malformed_json'
+    assert malformed.raw == b'not json'
+    assert not_object.error == 'malformed_json' and 'list' in not_object.message
+    assert no_content.error == 'no_content'
+    assert wrong_type.error == 'wrong_field_type' and 'title' in wrong_type.message
+    assert html.content_kind == 'html' and html.source_uri == '/d/a.jsonl#7'
+
+
+def test_warc_reads_html_responses_only():
+    data = warc_bytes([('https://e.org/a', 'text/html; charset=iso-8859-1', b'<html><p>A</p></html>'),
+                       ('https://e.org/i.png', 'image/png', b'\x89PNG....'),
+                       ('https://e.org/b', 'text/html', b'<html><p>B</p></html>')])
+    out = records('/d/crawl.warc.gz', data)
+    skipped = [r for r in out if r == 'skipped']
+    items = [r for r in out if r != 'skipped']
+    assert len(skipped) == 4  # warcinfo + 3 requests
+    a, png, b = items
+    assert a.url == 'https://e.org/a' and a.charset == 'iso-8859-1' and a.source_uri == '/d/crawl.warc.gz#1'
+    assert png.error == 'not_html' and png.raw.startswith(b'\x89PNG')
+    assert b.payload == b'<html><p>B</p></html>' and b.source_uri == '/d/crawl.warc.gz#3'
+
+
+def test_uncompressed_warc_and_truncated_warc():
+    data = warc_bytes([('https://e.org/a', 'text/html', b'<html><p>A</p></html>')] * 2, gzip_records=False)
+    ok = [r for r in records('/d/crawl.warc', data) if r != 'skipped']
+    assert len(ok) == 2 and all(isinstance(r, RawRecord) for r in ok)
+    cut = [r for r in records('/d/crawl.warc', data[:len(data) - 40]) if r != 'skipped']
+    assert isinstance(cut[0], RawRecord)
+    assert isinstance(cut[-1], Reject) and cut[-1].error == 'malformed_warc'

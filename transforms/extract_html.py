@@ -1,0 +1,787 @@
+"""HTML article extraction: clean body text plus header fields, no Beam.
+
+One `HtmlExtractor` is built per worker (the trafilatura configuration is
+made once) and `extract()` is called per page. The page is parsed once with
+lxml (trafilatura's own parser settings); the tree is read by the metadata
+code here and handed to trafilatura, which works on a copy.
+
+Body: trafilatura with recall settings, no comments, tables kept (cheaper
+than the default balanced mode, which also runs fallback extractors, and
+better on these pages). Only when that body is under a quarter of the page's
+visible text is a second, balanced pass run; its body is taken when it is
+over 3x longer. A trailing "Related articles" / "More from" / "Comments"
+section (a heading of that kind in the second half of the body) is cut.
+
+Metadata: the page's structured metadata (JSON-LD incl. @graph, Open Graph /
+article:* / itemprop / Dublin Core / parsely / sailthru meta tags, <time>
+elements) is read here and combined with trafilatura's (htmldate) values.
+The date shown with the headline is used when the metadata backs it;
+publication dates beat modification dates and dates the page labels
+'Updated'; a date in the URL path is a last resort. Nothing here fetches
+anything from the network.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import re
+from copy import copy, deepcopy
+from dataclasses import dataclass
+from typing import Iterable, Optional
+from urllib.parse import urlsplit
+
+import apache_beam as beam
+import trafilatura  # noqa: F401  (import order: settings before core)
+from lxml.html import HtmlElement
+from trafilatura.core import bare_extraction
+from trafilatura.settings import DEFAULT_CONFIG, Extractor
+from trafilatura.utils import load_html
+
+from transforms.records import Draft, HeaderFields, Line
+
+NAMESPACE = 'news_ingest'
+
+__all__ = ['HtmlPage', 'HtmlExtractor', 'split_authors', 'parse_date_value']
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    text: str                 # article body, paragraphs joined by "\n\n", no title line
+    fields: HeaderFields      # title, published_date, date_source ('html'/'none'), authors, publisher
+    url: Optional[str]        # the given URL, else the page's canonical URL
+
+
+# ----------------------------------------------------------------- dates
+
+_MIN_YEAR = 1995
+_ISO_DATE = re.compile(r'(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)')
+_COMPACT_DATE = re.compile(r'(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?:T|\b)')
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'])}
+_MONTH_RE = r'(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?'
+_TEXT_DATE_MDY = re.compile(_MONTH_RE + r'\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})', re.I)
+_TEXT_DATE_DMY = re.compile(r'(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?' + _MONTH_RE + r',?\s+((?:19|20)\d{2})', re.I)
+_URL_DATE = re.compile(r'/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)')
+_URL_DATE_COMPACT = re.compile(r'/((?:19|20)\d{2})(\d{2})(\d{2})/')
+
+
+def _mk_date(y, m, d, max_date: Optional[datetime.date] = None) -> Optional[datetime.date]:
+    try:
+        out = datetime.date(int(y), int(m), int(d))
+    except (ValueError, TypeError):
+        return None
+    if out.year < _MIN_YEAR:
+        return None
+    if max_date is not None and out > max_date:
+        return None
+    return out
+
+
+def parse_date_value(value, max_date: Optional[datetime.date] = None) -> Optional[datetime.date]:
+    """A calendar date from a metadata value: ISO 8601 ('2024-05-01T10:00Z'),
+    '2024/05/01', '20240501', 'May 1, 2024', '1 May 2024', or a Unix
+    timestamp. The date as written (no time-zone shift). None if none."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    s = str(value).strip()
+    if not s:
+        return None
+    m = _ISO_DATE.search(s)
+    if m:
+        return _mk_date(*m.groups(), max_date=max_date)
+    m = _TEXT_DATE_MDY.search(s)
+    if m:
+        return _mk_date(m.group(3), _MONTHS[m.group(1).lower()[:3]], m.group(2), max_date)
+    m = _TEXT_DATE_DMY.search(s)
+    if m:
+        return _mk_date(m.group(3), _MONTHS[m.group(2).lower()[:3]], m.group(1), max_date)
+    if re.fullmatch(r'\d{10}(?:\d{3})?', s):  # Unix timestamp (s or ms)
+        ts = int(s[:10])
+        try:
+            return _mk_date(*datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)
+                            .timetuple()[:3], max_date=max_date)
+        except (OverflowError, OSError, ValueError):
+            return None
+    m = _COMPACT_DATE.search(s)
+    if m:
+        return _mk_date(*m.groups(), max_date=max_date)
+    return None
+
+
+def url_date(url: Optional[str]) -> Optional[datetime.date]:
+    """A full date in a URL path (/2024/05/01/ or /2024-05-01-slug)."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    m = _URL_DATE.search(path) or _URL_DATE_COMPACT.search(path)
+    return _mk_date(*m.groups()) if m else None
+
+
+# ----------------------------------------------------------------- JSON-LD
+
+_ARTICLE_TYPES = ('article', 'newsarticle', 'blogposting', 'reportagenewsarticle',
+                  'analysisnewsarticle', 'opinionnewsarticle', 'techarticle',
+                  'scholarlyarticle', 'socialmediaposting', 'liveblogposting',
+                  'report', 'review', 'backgroundnewsarticle', 'medicalwebpage',
+                  'howto', 'recipe', 'creativework', 'podcastepisode', 'videoobject')
+_PAGE_TYPES = ('webpage', 'itempage', 'aboutpage', 'faqpage', 'qapage', 'collectionpage')
+
+
+def _json_loads_lenient(raw: str):
+    raw = raw.strip()
+    if raw.startswith('<!--'):
+        raw = raw[4:]
+    if raw.endswith('-->'):
+        raw = raw[:-3]
+    raw = raw.replace('<![CDATA[', '').replace(']]>', '').strip().rstrip(';')
+    try:
+        return json.loads(raw)
+    except ValueError:
+        pass
+    try:  # control characters inside strings, trailing commas
+        fixed = re.sub(r'[\x00-\x1f]+', ' ', raw)
+        fixed = re.sub(r',\s*([}\]])', r'\1', fixed)
+        return json.loads(fixed)
+    except ValueError:
+        return None
+
+
+def _walk_jsonld(node, out: list, depth: int = 0):
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node:
+            _walk_jsonld(item, out, depth + 1)
+    elif isinstance(node, dict):
+        if '@type' in node:
+            out.append(node)
+        for key in ('@graph', 'mainEntity', 'mainEntityOfPage', 'itemListElement', 'hasPart'):
+            if key in node:
+                _walk_jsonld(node[key], out, depth + 1)
+
+
+def _types(obj: dict) -> tuple:
+    t = obj.get('@type')
+    if isinstance(t, str):
+        t = [t]
+    if not isinstance(t, list):
+        return ()
+    return tuple(str(x).lower().rsplit('/', 1)[-1] for x in t)
+
+
+def _jsonld_name(value) -> list:
+    """Names from a JSON-LD person/organization value (str, dict, list)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            out.extend(_jsonld_name(v))
+        return out
+    if isinstance(value, dict):
+        name = value.get('name')
+        if isinstance(name, list):
+            name = name[0] if name else None
+        if isinstance(name, str) and name.strip():
+            return [name.strip()]
+        given, family = value.get('givenName'), value.get('familyName')
+        if isinstance(given, str) and isinstance(family, str):
+            return [f'{given} {family}'.strip()]
+        return []
+    if isinstance(value, str) and value.strip() and not value.strip().startswith(('http://', 'https://')):
+        return [value.strip()]
+    return []
+
+
+# ----------------------------------------------------------------- page metadata
+
+_PUB_META = (  # publication date meta keys, most specific first
+    'article:published_time', 'og:article:published_time', 'og:published_time',
+    'article:published', 'datepublished', 'parsely-pub-date', 'sailthru.date',
+    'publish-date', 'publish_date', 'publishdate', 'published_time', 'published-date',
+    'pubdate', 'publication_date', 'publication-date', 'dc.date.issued', 'dcterms.issued',
+    'dc.date.created', 'dcterms.created', 'datecreated', 'citation_publication_date',
+    'citation_date', 'cxenseparse:recs:publishtime', 'date', 'dc.date', 'dcterms.date',
+    'article.published', 'originalpublicationdate', 'release_date', 'displaydate',
+    'article_date_original', 'og:pubdate', 'bt:pubdate', 'page.date')
+_MOD_META = ('article:modified_time', 'og:updated_time', 'datemodified', 'dc.date.modified',
+             'dcterms.modified', 'last-modified', 'lastmod', 'modified')
+_TITLE_META = ('og:title', 'twitter:title', 'parsely-title', 'sailthru.title', 'dc.title',
+               'headline', 'title')
+_AUTHOR_META = ('author', 'article:author', 'parsely-author', 'sailthru.author', 'dc.creator',
+                'byl', 'byline', 'citation_author', 'cxenseparse:author', 'twitter:creator')
+_SITE_META = ('og:site_name', 'application-name', 'apple-mobile-web-app-title',
+              'twitter:site', 'publisher', 'dc.publisher', 'copyright')
+
+
+@dataclass
+class _PageMeta:
+    meta: dict
+    jsonld: list
+    title_tag: Optional[str]
+    h1: list
+    canonical: Optional[str]
+
+
+def _text(el) -> str:
+    return ' '.join(el.text_content().split())
+
+
+def _collect(tree: HtmlElement) -> _PageMeta:
+    meta: dict = {}
+    for el in tree.iter('meta'):
+        content = el.get('content')
+        if content is None:
+            content = el.get('value')
+        if content is None or not content.strip():
+            continue
+        for attr in ('property', 'name', 'itemprop', 'http-equiv'):
+            key = el.get(attr)
+            if key:
+                for k in key.lower().split():
+                    meta.setdefault(k.strip(), content.strip())
+    jsonld: list = []
+    for el in tree.iter('script'):
+        if (el.get('type') or '').strip().lower() == 'application/ld+json' and el.text:
+            data = _json_loads_lenient(el.text)
+            if data is not None:
+                _walk_jsonld(data, jsonld)
+    title_el = tree.find('.//title')
+    title_tag = _text(title_el) if title_el is not None else None
+    h1 = [t for t in (_text(e) for e in tree.iter('h1')) if t][:5]
+    canonical = None
+    for el in tree.iter('link'):
+        if 'canonical' in (el.get('rel') or '').lower().split() and el.get('href'):
+            canonical = el.get('href').strip()
+            break
+    return _PageMeta(meta, jsonld, title_tag, h1, canonical)
+
+
+def _article_objects(pm: _PageMeta) -> list:
+    """JSON-LD objects, article types first, then page types, then others."""
+    arts = [o for o in pm.jsonld if any(t in _ARTICLE_TYPES for t in _types(o))]
+    pages = [o for o in pm.jsonld if o not in arts and any(t in _PAGE_TYPES for t in _types(o))]
+    return arts + pages
+
+
+def _first_str(value) -> Optional[str]:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get('@value') or value.get('name')
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _published_date(pm: _PageMeta, tree: HtmlElement, max_date: datetime.date) -> Optional[datetime.date]:
+    """The publication date from structured metadata, or None."""
+    for obj in _article_objects(pm):
+        for key in ('datePublished', 'dateCreated', 'uploadDate'):
+            d = parse_date_value(_first_str(obj.get(key)), max_date)
+            if d:
+                return d
+    for key in _PUB_META:
+        if key in pm.meta:
+            d = parse_date_value(pm.meta[key], max_date)
+            if d:
+                return d
+    # microdata on non-meta elements, <time pubdate>
+    for el in tree.xpath('//*[@itemprop="datePublished"][@datetime or @content]'
+                         ' | //time[@pubdate][@datetime]'):
+        d = parse_date_value(el.get('datetime') or el.get('content'), max_date)
+        if d:
+            return d
+    return None
+
+
+def _modified_dates(pm: _PageMeta, max_date) -> set:
+    out = set()
+    for obj in _article_objects(pm):
+        d = parse_date_value(_first_str(obj.get('dateModified')), max_date)
+        if d:
+            out.add(d)
+    for key in _MOD_META:
+        d = parse_date_value(pm.meta.get(key), max_date)
+        if d:
+            out.add(d)
+    return out
+
+
+# ----------------------------------------------------------------- titles
+
+_TITLE_SEPARATORS = re.compile(r'\s+(?:[|\u2013\u2014\-\u2022\u00b7:\u00bb\u203a/~]|::)\s+')
+
+
+def _norm(s: Optional[str]) -> str:
+    return ' '.join(re.findall(r'\w+', (s or '').lower()))
+
+
+def strip_site_suffix(title: str, site_names: Iterable[str] = ()) -> str:
+    """'Headline | Site' -> 'Headline' (also 'Site - Headline'). A part is cut
+    only when it names the site (given names or the host) or the title has
+    a clear separator with a short tail."""
+    title = ' '.join(title.split())
+    sites = {_norm(s) for s in site_names if s}
+    sites.discard('')
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _TITLE_SEPARATORS.findall(title)
+
+    site_tokens = [set(s.split()) for s in sites]
+
+    def is_site(part):
+        p = set(_norm(part).split())
+        if not p:
+            return False
+        # the part names the site, or the site's name is a word of the part
+        return any(p <= s or (s <= p and len(p) <= len(s) + 2) for s in site_tokens)
+
+    # drop site-named parts at the end, then at the start
+    while len(parts) > 1 and is_site(parts[-1]):
+        parts.pop()
+        seps.pop()
+    while len(parts) > 1 and is_site(parts[0]):
+        parts.pop(0)
+        seps.pop(0)
+    return ''.join(p + (seps[i] if i < len(seps) else '') for i, p in enumerate(parts)).strip()
+
+
+# ----------------------------------------------------------------- authors
+
+_BYLINE_PREFIX = re.compile(r'^\s*(?:written\s+by|posted\s+by|reviewed\s+by|by)[:\s]+', re.I)
+_NOT_NAME = re.compile(r'https?://|www\.|@|\d{3,}', re.I)
+_CREDENTIAL = re.compile(r'^(?:[A-Z]{1,5}|(?:[A-Za-z]{1,3}\.){1,3}[A-Za-z]?|[A-Z][A-Za-z]{0,3}\.|'
+                         r'[A-Z\-]{2,8}\s*\d{1,4}|jr|sr)$')
+
+
+def split_authors(value) -> tuple:
+    """Person names from a byline string or list: split on ';', ',', '|',
+    '&', ' and '; a credential after a name ('Jane Doe, MD, RD') is dropped;
+    'By ' prefixes, URLs and handles are removed; duplicates dropped."""
+    if not value:
+        return ()
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out: list = []
+    seen = set()
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        item = _BYLINE_PREFIX.sub('', ' '.join(item.split()))
+        for part in re.split(r'\s*(?:;|,|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*', item):
+            part = _BYLINE_PREFIX.sub('', part).strip(' .:-\u2013\u2014')
+            if not part or _NOT_NAME.search(part) or len(part) > 60:
+                continue
+            if out and _CREDENTIAL.match(part):
+                continue
+            key = part.lower()
+            if key not in seen:
+                seen.add(key)
+                out.append(part)
+    return tuple(out)
+
+
+def _jsonld_authors(pm: _PageMeta) -> tuple:
+    for obj in _article_objects(pm):
+        names = _jsonld_name(obj.get('author')) or _jsonld_name(obj.get('creator'))
+        if names:
+            return split_authors(names)
+    return ()
+
+
+# ----------------------------------------------------------------- body
+
+_TAIL_HEADING = re.compile(
+    r'^\W*(?:related(?:\s+(?:articles?|posts?|stories|content|reading|news|guides?))?'
+    r'|read\s+(?:this\s+)?next|what\s+to\s+read\s+next|up\s+next|keep\s+reading'
+    r'|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested(?:\s+in)?)'
+    r'|more\s+(?:from|stories|articles|posts|news|like\s+this|to\s+(?:read|explore))\b.*'
+    r'|(?:recommended|popular|trending|latest)(?:\s+(?:for\s+you|articles?|posts?|stories|news|reads?))?'
+    r'|also\s+read|see\s+also|share\s+this(?:\s+(?:article|post|story))?'
+    r'|(?:leave\s+a\s+)?(?:comments?|reply|responses?)|join\s+the\s+conversation'
+    r'|subscribe\b.*|sign\s+up\b.*|newsletter)\W*$', re.I)
+
+
+def _trim_tail(doc, min_share: float = 0.5) -> bool:
+    """Cut a trailing 'Related articles' / 'More from' / 'Comments' section:
+    a heading of that kind in the second half of the extracted body ends it.
+    Returns True if something was cut (doc.body is changed in place)."""
+    body = getattr(doc, 'body', None)
+    if body is None or len(body) < 3:
+        return False
+    sizes = [len(' '.join(ch.itertext())) for ch in body]
+    total = sum(sizes)
+    if not total:
+        return False
+    seen = 0
+    for idx, ch in enumerate(body):
+        if seen >= min_share * total and ch.tag == 'head':
+            heading = ' '.join(' '.join(ch.itertext()).split())
+            if len(heading) <= 60 and _TAIL_HEADING.match(heading):
+                for extra in list(body)[idx:]:
+                    body.remove(extra)
+                return True
+        seen += sizes[idx]
+    return False
+
+
+def _doc_text(doc, trim: bool) -> str:
+    if doc is None:
+        return ''
+    if trim and _trim_tail(doc):
+        from trafilatura.xml import xmltotxt
+        return '\n'.join(_paragraphs(xmltotxt(doc.body, False)))
+    return '\n'.join(_paragraphs(doc.text))
+
+
+def _paragraphs(text: Optional[str]) -> list:
+    return [ln.strip() for ln in (text or '').split('\n') if ln.strip()]
+
+
+# ----------------------------------------------------------------- extractor
+
+class HtmlExtractor:
+    """Build once per worker (heavy config in __init__), call extract() per page."""
+
+    #: the first pass (recall settings) is suspicious when its body is less
+    #: than this share of the page's visible text ...
+    SMALL_SHARE = 0.25
+    #: ... and the balanced second pass replaces it when it is this much longer
+    LONGER = 3.0
+
+    def __init__(self, second_pass: bool = True, trim_tail: bool = True):
+        config = deepcopy(DEFAULT_CONFIG)
+        config['DEFAULT']['EXTRACTION_TIMEOUT'] = '0'   # no signal-based timeout (threads)
+        self._config = config
+        common = dict(config=config, output_format='python', comments=False,
+                      tables=True, with_metadata=True)
+        self._options = Extractor(recall=True, **common)
+        self._balanced_options = Extractor(**common)
+        self._second_pass = second_pass
+        self._trim = trim_tail
+        self.pages = 0
+        self.second_passes = 0   # pages that needed the second pass (for evals)
+
+    # -- helpers
+    def _run(self, tree, options, url):
+        opts = copy(options)
+        opts.url = url
+        opts.source = url
+        opts.date_params = dict(options.date_params or {})
+        try:
+            return bare_extraction(tree, options=opts)
+        except Exception:  # trafilatura raises on odd trees; treat as empty
+            return None
+
+    def extract(self, html: str, url: Optional[str] = None) -> HtmlPage:
+        if not html or not html.strip():
+            return HtmlPage('', HeaderFields(), url)
+        try:
+            tree = load_html(html)
+        except Exception:
+            tree = None
+        if tree is None:
+            return HtmlPage('', HeaderFields(), url)
+        self.pages += 1
+
+        pm = _collect(tree)
+        max_date = datetime.date.today() + datetime.timedelta(days=1)
+        title_hint = _norm(pm.meta.get('og:title') or pm.title_tag or '')
+        scan = _scan_body(tree, title_hint, max_date)
+        doc = self._run(tree, self._options, url)
+        text = _doc_text(doc, self._trim)
+
+        if self._second_pass:
+            if len(text) < self.SMALL_SHARE * scan.text_len:
+                self.second_passes += 1
+                doc2 = self._run(tree, self._balanced_options, url)
+                text2 = _doc_text(doc2, self._trim)
+                if len(text2) > self.LONGER * len(text):
+                    text = text2
+                    if doc is None:
+                        doc = doc2
+
+        # ---- metadata
+        site_names = []
+        publisher = pm.meta.get('og:site_name')
+        if not publisher:
+            for obj in _article_objects(pm):
+                names = _jsonld_name(obj.get('publisher'))
+                if names:
+                    publisher = names[0]
+                    break
+        if not publisher and doc is not None and doc.sitename:
+            publisher = doc.sitename
+        for s in (publisher, pm.meta.get('application-name'),
+                  doc.sitename if doc is not None else None):
+            if s:
+                site_names.append(s)
+        page_url = url or pm.canonical or pm.meta.get('og:url') or (doc.url if doc is not None else None)
+        if page_url:
+            host = urlsplit(page_url).hostname or ''
+            host = re.sub(r'^www\d?\.', '', host)
+            if host:
+                site_names.extend([host, host.rsplit('.', 1)[0]])
+
+        title = self._title(pm, doc, site_names)
+        published, source = self._date(pm, tree, doc, page_url, max_date, scan)
+        authors = _jsonld_authors(pm)
+        if not authors and doc is not None and doc.author:
+            authors = split_authors(doc.author.split(';'))
+        if not authors:
+            for key in _AUTHOR_META:
+                v = pm.meta.get(key)
+                if v and not _NOT_NAME.search(v):
+                    authors = split_authors(v)
+                    if authors:
+                        break
+
+        paras = _paragraphs(text)
+        if paras and title and _norm(paras[0]) == _norm(title):
+            paras = paras[1:]
+        body = '\n\n'.join(paras)
+        fields = HeaderFields(title=title or None, published_date=published, date_source=source,
+                              authors=authors, publisher=publisher or None)
+        return HtmlPage(body, fields, url or page_url)
+
+    def _title(self, pm: _PageMeta, doc, site_names) -> Optional[str]:
+        cands = []
+        for obj in _article_objects(pm):
+            h = _first_str(obj.get('headline'))
+            if h:
+                cands.append(h)
+                break
+        for key in ('og:title', 'twitter:title'):
+            if pm.meta.get(key):
+                cands.append(pm.meta[key])
+        if doc is not None and doc.title:
+            cands.append(doc.title)
+        if pm.title_tag:
+            cands.append(pm.title_tag)
+        cands = [' '.join(c.split()) for c in cands if c and c.strip()]
+        if not cands:
+            return pm.h1[0] if pm.h1 else None
+        # an <h1> that matches a metadata title is the cleanest form
+        norms = [_norm(c) for c in cands]
+        for h in pm.h1:
+            nh = _norm(h)
+            if nh and any(nh == n or (n.startswith(nh) or n.endswith(nh)) and len(nh) > 10 for n in norms):
+                return h
+        return strip_site_suffix(cands[0], site_names)
+
+    def _date(self, pm: _PageMeta, tree, doc, page_url, max_date, scan: '_Scan'):
+        """Publication date, in this order:
+        1. the date shown with the headline (not labelled as an update), when
+           the metadata agrees with it (it is the metadata's publication or
+           modification date or htmldate's date), when the metadata has no
+           publication date, or when that "publication" date is also given as
+           the modification date (so it may be one);
+        2. the publication date of the structured metadata (JSON-LD, meta,
+           microdata) -- it beats modification dates and dates the page
+           labels 'Updated';
+        3. without one: a shown update date, htmldate's date, a URL date."""
+        pub = _published_date(pm, tree, max_date)
+        mods = _modified_dates(pm, max_date)
+        ht = parse_date_value(doc.date, max_date) if doc is not None and doc.date else None
+        shown, shown_update = displayed_dates(scan)
+        if shown:
+            if pub and shown != pub and shown.day <= 12 and _swap_day_month(shown) == pub:
+                return pub, 'html'            # 10/09/2024 read in the wrong order
+            if not pub or shown in mods or shown == ht or pub in mods:
+                return shown, 'html'
+        if pub:
+            return pub, 'html'
+        for d in (shown_update, ht):
+            if d:
+                return d, 'html'
+        d = url_date(page_url)
+        if d:
+            return d, 'html'
+        return None, 'none'
+
+
+def _swap_day_month(d: datetime.date) -> Optional[datetime.date]:
+    try:
+        return datetime.date(d.year, d.day, d.month)
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------- displayed dates
+
+_SKIP_TAGS = frozenset(('script', 'style', 'noscript', 'template', 'svg', 'iframe', 'select', 'option'))
+_VIS_DATE = re.compile(
+    r'(?:(?P<m1>' + _MONTH_RE + r')\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d{2})'
+    r'|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>' + _MONTH_RE + r'),?\s+(?P<y2>(?:19|20)\d{2})'
+    r'|(?<![\d/.-])(?P<y3>(?:19|20)\d{2})-(?P<mo3>\d{2})-(?P<d3>\d{2})(?![\d])'
+    r'|(?<![\d/.])(?P<a4>\d{1,2})(?P<s4>[/.])(?P<b4>\d{1,2})(?P=s4)(?P<y4>(?:19|20)\d{2})(?![\d])'
+    r')', re.I)
+_UPDATE_LABEL = re.compile(r'updat|modif|revis|edited|refreshed|aktualisiert|mis à jour|actualiz')
+
+
+def _visible_date(m: re.Match, max_date) -> Optional[datetime.date]:
+    g = m.groupdict()
+    if g['y1']:
+        return _mk_date(g['y1'], _MONTHS[g['m1'].lower()[:3]], g['d1'], max_date)
+    if g['y2']:
+        return _mk_date(g['y2'], _MONTHS[g['m2'].lower()[:3]], g['d2'], max_date)
+    if g['y3']:
+        return _mk_date(g['y3'], g['mo3'], g['d3'], max_date)
+    a, b = int(g['a4']), int(g['b4'])
+    if g['s4'] == '.':                      # 24.12.2025: day first
+        return _mk_date(g['y4'], b, a, max_date)
+    if a > 12:                              # 24/12/2025
+        return _mk_date(g['y4'], b, a, max_date)
+    return _mk_date(g['y4'], a, b, max_date)   # 12/24/2025 (US order by default)
+
+
+@dataclass
+class _Scan:
+    text_len: int           # visible characters in <body>
+    h1_offset: Optional[int]
+    dates: list             # [(offset, date, labelled_as_update)] of short, date-like visible text nodes, in order
+
+
+def _class_label(el, inherited: int) -> int:
+    """1 if the element's class/itemprop marks an update date, 0 if it marks a
+    publication date, else the inherited value (-1: unknown)."""
+    attrs = ' '.join(filter(None, (el.get('class'), el.get('itemprop'), el.get('id')))).lower()
+    if not attrs:
+        return inherited
+    if 'publish' in attrs or 'pubdate' in attrs or 'posted' in attrs or 'created' in attrs:
+        return 0
+    if 'updated' in attrs or 'modified' in attrs:
+        return 1
+    return inherited
+
+
+def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
+    """One pass over the visible text of <body>: its length, where the (title)
+    <h1> starts, and the dates shown in short text nodes (bylines, datelines,
+    <time> elements) with their text offsets and whether the page labels them
+    as an update ('Updated ...', class="updated")."""
+    from lxml import etree
+    body = tree.find('.//body')
+    if body is None:
+        body = tree
+    offset = 0
+    skip = 0
+    h1_first = h1_title = None
+    dates = []
+    prev = ''
+    labels = [-1]           # class-label stack
+    time_attr = [-1]        # index in `dates` of the last <time datetime> entry
+
+    def is_update(text_label: str, cls: int) -> bool:
+        if _UPDATE_LABEL.search(text_label.lower()):
+            return True
+        return cls == 1
+
+    def add_text(t, cls):
+        nonlocal offset, prev
+        s = t.strip()
+        if not s:
+            return
+        if len(s) <= 80:
+            m = _VIS_DATE.search(s)
+            if m:
+                d = _visible_date(m, max_date)
+                if d:
+                    if time_attr[0] == len(dates) - 1 and dates and dates[-1][0] == offset:
+                        dates.pop()     # the shown text beats a <time datetime> (often UTC)
+                    dates.append((offset, d, is_update(prev[-30:] + ' ' + s[:m.start()], cls)))
+        prev = s
+        offset += len(s) + 1
+
+    for event, el in etree.iterwalk(body, events=('start', 'end')):
+        tag = el.tag if isinstance(el.tag, str) else ''
+        if event == 'start':
+            if skip or tag in _SKIP_TAGS:
+                skip += 1
+                continue
+            # labels from the element's own class, else its parent's (no deeper)
+            own = _class_label(el, -1) if tag else -1
+            labels.append(own)
+            cls = own if own != -1 else labels[-2]
+            if tag == 'h1':
+                if h1_first is None:
+                    h1_first = offset
+                if h1_title is None and title_norm:
+                    n = _norm(el.text_content())
+                    if n and (n == title_norm or (len(n) > 10 and n in title_norm)):
+                        h1_title = offset
+            elif tag == 'time':
+                d = parse_date_value(el.get('datetime'), max_date)
+                if d:
+                    dates.append((offset, d, is_update(prev[-30:] + ' ' + (el.text or ''), cls)))
+                    time_attr[0] = len(dates) - 1
+            if el.text:
+                add_text(el.text, cls)
+        else:
+            if skip:
+                skip -= 1
+                if skip:
+                    continue
+            else:
+                labels.pop()
+            if el is not body and el.tail:
+                add_text(el.tail, labels[-1] if labels[-1] != -1 else (labels[-2] if len(labels) > 1 else -1))
+    h1 = h1_title if h1_title is not None else h1_first
+    return _Scan(offset, h1, dates)
+
+
+def displayed_dates(scan: _Scan, before: int = 300, after: int = 1500) -> tuple:
+    """The dates a reader sees with the headline, as (shown, shown_update):
+    the first date not labelled as an update and the first labelled as one,
+    looking first after the <h1> (within `after` characters), then before it
+    (within `before`, nearest first); without an <h1>, in the first `after`
+    characters of the page."""
+    h1 = scan.h1_offset
+    if h1 is None:
+        window = [x for x in scan.dates if x[0] <= after]
+    else:
+        window = [x for x in scan.dates if h1 <= x[0] <= h1 + after]
+        window += [x for x in reversed(scan.dates) if h1 - before <= x[0] < h1]
+    shown = next((d for _, d, upd in window if not upd), None)
+    shown_update = next((d for _, d, upd in window if upd), None)
+    return shown, shown_update
+
+
+# --------------------------------------------------------------------------
+# Beam wrapper.
+# --------------------------------------------------------------------------
+
+def html_draft_lines(page: HtmlPage) -> tuple:
+    paragraphs = [p for p in page.text.split('\n') if p.strip()]
+    return tuple(Line(i, p) for i, p in enumerate(paragraphs))
+
+
+class _ExtractHtmlFn(beam.DoFn):
+    def setup(self):
+        self._extractor = HtmlExtractor()
+        self._pages = beam.metrics.Metrics.counter(NAMESPACE, 'html_pages')
+
+    def process(self, draft: Draft):
+        if draft.content_kind != 'html':
+            yield draft
+            return
+        self._pages.inc()
+        page = self._extractor.extract(draft.html or '', draft.url)
+        yield dataclasses.replace(draft, html=None, lines=html_draft_lines(page), fields=page.fields,
+                                  url=draft.url or page.url)
+
+
+class ExtractHtml(beam.PTransform):
+    """Drafts -> drafts whose HTML became body lines plus title, authors, date
+    and site name (text drafts pass through)."""
+
+    def expand(self, drafts):
+        return drafts | 'Extract' >> beam.ParDo(_ExtractHtmlFn())

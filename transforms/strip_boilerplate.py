@@ -1,0 +1,536 @@
+"""Boilerplate removal for scraped page text, as plain functions (no Beam).
+
+`BoilerplateRules` is a first, rule-based line classifier. It only uses
+evidence inside the article:
+
+* per line: length, sentence punctuation, stopword density (prose) and
+  call-to-action vocabulary (subscribe, newsletter, share, cookies, related,
+  advertisement, ...), URLs, copyright and image-credit shapes;
+* across lines: repeated lines, and where the contiguous run of prose is.
+  Lines without decisive evidence of their own (short fragments, a promo
+  blurb) take the class of their neighbours, as in jusText: between body
+  paragraphs they stay, next to boilerplate they go.
+
+A later issue replaces the classifier with a trained model. Anything with a
+`strip(lines) -> (kept, cuts)` method can take its place in
+`clean_text_dump(..., rules=...)`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from typing import Optional, Protocol, Sequence
+
+import apache_beam as beam
+
+from transforms.records import Cut, Draft, HeaderFields, Line
+from transforms.split_headers import (STOPWORDS, _is_image_credit, _norm_ws, _words,
+                                      looks_like_name, split_headers)
+
+NAMESPACE = 'news_ingest'
+
+__all__ = ['BoilerplateRules', 'LineClassifier', 'assemble_paragraphs', 'clean_text_dump',
+           'text_to_lines', 'REASONS']
+
+REASONS = ('navigation', 'share_prompt', 'subscribe_prompt', 'newsletter', 'cookie_notice',
+           'related_links', 'advertisement', 'comments_prompt', 'copyright', 'image_credit',
+           'caption', 'url', 'repeated_line', 'author_bio', 'short_fragment')
+
+
+class LineClassifier(Protocol):
+    def strip(self, lines: Sequence[Line]) -> tuple: ...
+
+
+# ------------------------------------------------------------------ detectors
+# Each: (reason, strong pattern for lines up to `max_words`, weak keyword
+# pattern only for very short lines). Order matters: first match wins.
+
+_URL_ONLY = re.compile(r'^\s*[<(\[]?\s*(?:https?://|www\.)\S+\s*[>)\]]?\s*$', re.I)
+_URL_ANY = re.compile(r'(?:https?://|www\.)\S+', re.I)
+
+_DETECTORS = [
+    ('cookie_notice', 80,
+     re.compile(r'(?i)\bcookies?\b.{0,200}\b(?:use|using|uses|accept|consent|policy|settings|'
+                r'preferences|experience|browsing|continu\w*|agree|manage)\b|'
+                r'\b(?:we|this (?:web)?site)\s+uses?\s+cookies\b|\b(?:accept|reject|manage)\s+'
+                r'(?:all\s+)?cookies\b|\bprivacy\s+(?:policy|settings|preferences)\b.{0,80}\b(?:accept|agree|consent)'),
+     re.compile(r'(?i)\b(?:cookies?|consent|accept all|reject all|privacy settings)\b')),
+    ('newsletter', 45,
+     re.compile(r'(?i)\bnewsletters?\b|\b(?:delivered|straight|directly)\s+(?:\w+\s+)?(?:to|in|into)\s+'
+                r'your\s+inbox\b|\bin\s+your\s+inbox\b|\benter\s+your\s+e-?mail\b|\byour\s+e-?mail\s+address\b|'
+                r'\bsign\s+up\s+for\s+(?:our|the|free)\b|\bmorning\s+briefing\b.{0,40}\binbox\b'),
+     re.compile(r'(?i)\b(?:newsletters?|inbox|e-?mail\s+address)\b')),
+    ('subscribe_prompt', 30,
+     re.compile(r'(?i)^\W*(?:subscribe|subscription|sign\s+(?:up|in)|log\s*in|login|register|'
+                r'become\s+a\s+(?:member|subscriber)|join\s+(?:now|today|us)\b|'
+                r'start\s+(?:your\s+)?(?:free\s+)?trial|try\s+\w+\s+free|get\s+(?:unlimited|full|digital)\s+access|'
+                r'support\s+(?:our|independent|quality)\s+journalism|donate|already\s+a\s+(?:subscriber|member)|'
+                r'unlock\b|create\s+(?:a\s+)?(?:free\s+)?account)\b|'
+                r'\bsubscribe\s+(?:now|today|to|for|&|and)\b|\b(?:subscribers?|members?)\s+only\b|'
+                r'\bper\s+(?:month|week|year)\b.{0,40}\b(?:cancel|subscri)|\bsave\s+\d+\s*%|'
+                r'\bfree\s+(?:trial|issues?)\b|\bsubscribe\s*$'),
+     re.compile(r'(?i)\b(?:subscribe|subscription|sign\s+(?:up|in)|log\s*(?:in|out)|register|'
+                r'my\s+account|paywall|premium)\b')),
+    ('share_prompt', 15,
+     re.compile(r'(?i)^\W*(?:share|tweet|pin|email|print|copy\s+(?:link|url))\b(?:\s+(?:this|on|via|the|'
+                r'article|story|page|link|to|with|it))*\W*(?:\s+\w+){0,4}\s*$|'
+                r'\b(?:share\s+(?:this|on|via)|click\s+to\s+share|follow\s+us\s+on|follow\s+(?:@\w+|us)|'
+                r'like\s+us\s+on\s+facebook)\b|^(?:\W*(?:facebook|twitter|x|linkedin|whatsapp|'
+                r'pinterest|reddit|email|e-mail|print|messenger|telegram|flipboard|copy\s+link|share)\W*){2,}$'),
+     re.compile(r'(?i)^\W*(?:share|shares|tweet|facebook|twitter|linkedin|whatsapp|pinterest|'
+                r'reddit|email|e-mail|print|copy\s+link|save|bookmark|gift\s+(?:this\s+)?article)\W*$')),
+    ('comments_prompt', 20,
+     re.compile(r'(?i)^\W*(?:\d+\s+)?comments?\b|\b(?:leave|post|add|write|view|show|load|read)\s+'
+                r'(?:a\s+|the\s+|all\s+)?(?:\d+\s+)?comments?\b|\bjoin\s+the\s+(?:conversation|discussion)\b|'
+                r'\bcomment\s+on\s+this\b|\bcommenting\s+(?:is|has\s+been)\s+(?:closed|disabled)\b'),
+     re.compile(r'(?i)\b(?:comments?|discussion|replies)\b')),
+    ('advertisement', 12,
+     re.compile(r'(?i)^\W*(?:advertisements?|advertising|advert|ad|ads|sponsored(?:\s+content)?|'
+                r'promoted(?:\s+content)?|paid\s+(?:content|post)|partner\s+content|'
+                r'story\s+continues\s+below(?:\s+(?:this\s+)?advertisement)?|'
+                r'continue\s+reading\s+(?:the\s+main\s+story|below)|scroll\s+(?:down\s+)?to\s+continue.*|'
+                r'article\s+continues\s+(?:below|after).*|skip\s+(?:the\s+)?ad(?:vert(?:isement)?)?)\W*$|'
+                r'\bremove\s+ads\b|\bad\s*blocker\b|\badvertisement\s*$'),
+     re.compile(r'(?i)\b(?:advertisement|sponsored|promoted)\b')),
+    ('related_links', 20,
+     re.compile(r'(?i)^\W*(?:related(?:\s+(?:stories|articles|coverage|content|links|topics|reading|news))?|'
+                r'read\s+(?:more|next|also)|also\s+read|see\s+also|more\s+(?:from|on|in|about|stories|news|'
+                r'coverage|like\s+this)|explore\s+more|you\s+(?:may|might)\s+(?:also\s+)?(?:like|be\s+interested)|'
+                r'recommended(?:\s+for\s+you)?|most\s+(?:popular|read|viewed|shared)|trending(?:\s+now)?|'
+                r'top\s+stories|latest(?:\s+(?:news|stories|videos?))?|what\s+to\s+read\s+next|'
+                r'editor[\'’]?s\s+picks?|further\s+reading|watch|listen|don[\'’]t\s+miss|'
+                r'(?:more|other)\s+stories|in\s+(?:other|case\s+you\s+missed)|'
+                r'topics?|tags?|filed\s+under|categories)\b\s*(?:[:>»|\-–—]|$)|^\W*(?:read|watch|see|'
+                r'listen|more|related)\s*[:>»]'),
+     re.compile(r'(?i)\b(?:related|more|latest|trending|popular|recommended|explore)\b')),
+    ('navigation', 12,
+     re.compile(r'(?i)^\W*(?:skip\s+to\s+(?:main\s+)?(?:content|navigation|search)|toggle\s+(?:navigation|'
+                r'menu)|(?:open|close|main)\s+menu|back\s+to\s+top|go\s+to\s+(?:top|homepage)|'
+                r'search(?:\s+(?:site|for))?|menu|home(?:page)?|sections|next\s+(?:article|story|page)|'
+                r'previous\s+(?:article|story|page)|next|previous|prev|close|open|more|'
+                r'sitemap|contact\s+us|about\s+us|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|'
+                r'privacy(?:\s+(?:policy|notice))?|accessibility|careers|faqs?|help)\W*$|'
+                r'^(?:[^|>»/•·]{1,30}\s*(?:\||>|»|/|•|·)\s*){2,}[^|>»/•·]{1,30}$'),
+     None),
+    ('copyright', 60,
+     re.compile(r'(?i)^\W*(?:©|\(c\)|copyright\b)|\ball\s+rights\s+reserved\b|'
+                r'\bmay\s+not\s+be\s+(?:published|reproduced|redistributed)\b'),
+     None),
+]
+
+_CAPTION_SELF = re.compile(
+    r'(?i)^\s*(?:FILE\s*[-–—]|\(?\s*(?:caption|photo|pictured|above|top|left|right)\s*:)|'
+    r'\(\s*(?:AP|AFP|Reuters|EPA|Getty)[^()]*(?:Photo|Images?)[^()]*\)\s*$|'
+    r'\((?:photo|image|picture)\s*:[^()]*\)\s*$')
+
+_BIO_RE = re.compile(
+    r"(?i)^(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-.]+){0,3})\s+(?:is|was|has\s+(?:been|worked|written|"
+    r"covered)|covers|writes|joined|reports)\b.{0,300}\b(?:reporter|writer|editor|correspondent|"
+    r"journalist|columnist|contributor|author|journalism|newsroom|covers|covering|producer|"
+    r"photographer|fellow|graduate)\b")
+
+_SENT_PUNCT = re.compile(r'[.!?。！？]')
+_SENT_FINAL = re.compile(r'[.!?…。！？]["”’\')\]]*\s*$')
+
+_SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|you['’](?:re|ll|ve|d))\b")
+# Markers that sit between body paragraphs: they are cut, but do not count
+# as boilerplate context for their neighbours.
+TRANSPARENT = {'advertisement'}
+
+INHERITABLE = {'subscribe_prompt', 'newsletter', 'related_links', 'share_prompt',
+               'comments_prompt', 'cookie_notice', 'advertisement'}
+
+
+_ADDRESSES_READER = re.compile(r"(?i)\b(?:you|your|yours|you['’](?:re|ll|ve|d)|we|our|us)\b")
+_PROSE_EXEMPT = {'url', 'image_credit', 'copyright', 'advertisement'}
+
+
+def _is_plain_prose(t: str, n_words: int) -> bool:
+    """Running text that does not address the reader: call-to-action words in
+    it ("she would subscribe to the newsletter") are reported, not asked."""
+    if n_words < 12 or not _SENT_FINAL.search(t):
+        return False
+    w = _words(t)
+    sd = sum(1 for x in w if x.lower() in STOPWORDS) / max(1, len(w))
+    return sd >= 0.2 and not _ADDRESSES_READER.search(t)
+
+
+def _hard_reason(t: str, n_words: int) -> Optional[str]:
+    if _URL_ONLY.match(t):
+        return 'url'
+    urls = _URL_ANY.findall(t)
+    if urls and sum(len(u) for u in urls) > 0.5 * len(t):
+        return 'url'
+    if _is_image_credit(t):
+        return 'image_credit'
+    if n_words <= 80 and _CAPTION_SELF.search(t):
+        return 'caption'
+    plain = _is_plain_prose(t, n_words)
+    for reason, max_words, strong, weak in _DETECTORS:
+        if plain and reason not in _PROSE_EXEMPT:
+            continue
+        if n_words <= max_words and strong.search(t):
+            return reason
+        if weak is not None and n_words <= 4 and weak.search(t):
+            return reason
+    return None
+
+
+class BoilerplateRules:
+    """Rule-based boilerplate classifier for the lines of one article.
+
+    Thresholds are characters of the whitespace-normalized line; stopword
+    density is the share of English stopwords among the line's words (when
+    the whole page has almost none, the text is taken to be in another
+    language and length alone decides)."""
+
+    def __init__(self, good_chars: int = 150, neargood_chars: int = 60,
+                 good_stopwords: float = 0.25, neargood_stopwords: float = 0.18):
+        self.good_chars = good_chars
+        self.neargood_chars = neargood_chars
+        self.good_stopwords = good_stopwords
+        self.neargood_stopwords = neargood_stopwords
+
+    # -------------------------------------------------------------- public
+    def strip(self, lines: Sequence[Line]) -> tuple:
+        """(kept, cuts): `kept` are the input lines judged to be body text,
+        blank lines included (they separate paragraphs), in input order;
+        `cuts` are the others, one Cut per line with its reason. Every input
+        line is in exactly one of the two."""
+        try:
+            return self._strip(tuple(lines or ()))
+        except Exception:  # pragma: no cover - last-resort guard: keep everything
+            return tuple(lines or ()), ()
+
+    def classify(self, lines: Sequence[Line]) -> list:
+        """Per line: None for body text (or a blank line), else the reason."""
+        return self._classify(tuple(lines or ()))
+
+    # -------------------------------------------------------------- internals
+    def _strip(self, lines: tuple) -> tuple:
+        reasons = self._classify(lines)
+        kept, cuts = [], []
+        for ln, r in zip(lines, reasons):
+            if r is None:
+                kept.append(ln)
+            else:
+                cuts.append(Cut(ln.index, _norm_ws(ln.text), r))
+        return tuple(kept), tuple(cuts)
+
+    def _classify(self, lines: tuple) -> list:
+        n_all = len(lines)
+        texts = [_norm_ws(ln.text) for ln in lines]
+        idx = [i for i in range(n_all) if texts[i]]          # non-empty lines
+        out = [None] * n_all
+        if not idx:
+            return out
+        nwords = {i: len(_words(texts[i])) for i in idx}
+        all_words = [w.lower() for i in idx for w in _words(texts[i])]
+        sw_total = sum(1 for w in all_words if w in STOPWORDS)
+        foreign = len(all_words) >= 30 and sw_total / max(1, len(all_words)) < 0.15
+
+        # 1. hard evidence of the line itself
+        hard = {i: _hard_reason(texts[i], nwords[i]) for i in idx}
+
+        # 2. repeated lines: later copies of a line already seen
+        seen = Counter()
+        for i in idx:
+            key = texts[i].lower()
+            seen[key] += 1
+            if seen[key] > 1 and hard[i] is None:
+                hard[i] = 'repeated_line'
+
+        # 3. captions: the line right above an image credit (same block)
+        for k, i in enumerate(idx):
+            if hard[i] == 'image_credit' and k > 0:
+                p = idx[k - 1]
+                if hard[p] is None and nwords[p] <= 60 and self._same_block(lines, p, i):
+                    hard[p] = 'caption'
+
+        # 4. units: a line with its own verdict stands alone; other lines of
+        # a hard-wrapped paragraph are judged together
+        longest = {}
+        block = []
+        for i in idx + [None]:
+            if block and (i is None or i != block[-1] + 1 or not self._same_block(lines, block[-1], i)):
+                m = max(len(texts[j]) for j in block)
+                longest.update((j, m) for j in block)
+                block = []
+            if i is not None:
+                block.append(i)
+        members = {}
+        cur = None
+        for k, i in enumerate(idx):
+            if hard[i] is not None:
+                members[i] = [i]
+                cur = None
+                continue
+            if cur is not None and members[cur][-1] == i - 1 \
+                    and self._same_block(lines, i - 1, i) and _continues(texts[i - 1], texts[i], longest[i]):
+                members[cur].append(i)
+            else:
+                cur = i
+                members[cur] = [i]
+        units = sorted(members)
+        utext = {u: ' '.join(texts[i] for i in members[u]) for u in units}
+        unw = {u: sum(nwords[i] for i in members[u]) for u in units}
+        uhard = {u: hard[u] for u in units}
+
+        # 5. quality of the other units
+        cls = {}
+        for u in units:
+            cls[u] = 'bad' if uhard[u] is not None else self._quality(utext[u], foreign)
+        if not any(c == 'good' for c in cls.values()):
+            for u in units:
+                if cls[u] == 'neargood':
+                    cls[u] = 'good'
+
+        # 6. author bio after the last body paragraph
+        goods = [u for u in units if cls[u] == 'good']
+        if goods:
+            last_good = goods[-1]
+            for u in units:
+                if u >= last_good and uhard[u] is None and unw[u] <= 120:
+                    m = _BIO_RE.match(utext[u])
+                    if m and (looks_like_name(m.group('name')) or len(m.group('name').split()) == 1) \
+                            and (u > last_good or len(goods) > 1):
+                        uhard[u] = 'author_bio'
+                        cls[u] = 'bad'
+
+        # 7. context: short and near-good units take their neighbours' class
+        ctx = [u for u in units if uhard[u] not in TRANSPARENT]
+        final = self._revise(ctx, {u: cls[u] for u in ctx})
+        for u in units:
+            final.setdefault(u, 'bad')
+
+        # 8. reasons for the units that context removed
+        for u, r in self._reasons_for_removed(units, uhard, final, utext, unw).items():
+            for i in members[u]:
+                out[i] = r
+        return out
+
+    @staticmethod
+    def _same_block(lines, a, b) -> bool:
+        return lines[b].index - lines[a].index == 1
+
+    def _quality(self, t: str, foreign: bool) -> str:
+        n = len(t)
+        w = _words(t)
+        sd = (sum(1 for x in w if x.lower() in STOPWORDS) / len(w)) if w else 0.0
+        has_punct = bool(_SENT_PUNCT.search(t))
+        sd_good = foreign or sd >= self.good_stopwords
+        if sd_good and ((n >= self.good_chars and has_punct) or
+                        (n >= self.good_chars * 2 // 3 and _SENT_FINAL.search(t))):
+            # prose that speaks to the reader outside quotes is a promo more often than not
+            if _SECOND_PERSON.search(t) and not re.search('["“”]', t) and n < 2 * self.good_chars:
+                return 'neargood'
+            return 'good'
+        if n >= self.neargood_chars and (foreign or sd >= self.neargood_stopwords) and len(w) >= 5:
+            return 'neargood'
+        # a short but complete sentence ("He did not elaborate.")
+        if len(w) >= 3 and _SENT_FINAL.search(t) and re.match(r'^\W*[A-Z0-9"“‘\'(]', t) \
+                and (foreign or sd >= 0.1):
+            return 'neargood'
+        return 'short'
+
+    @staticmethod
+    def _revise(idx: list, cls: dict) -> dict:
+        """jusText-style context revision, in linear time."""
+        n = len(idx)
+
+        def neighbours(classes, ignore_neargood):
+            take = ('good', 'bad') if ignore_neargood else ('good', 'bad', 'neargood')
+            prev, nxt = ['bad'] * n, ['bad'] * n
+            last = 'bad'
+            for k in range(n):
+                prev[k] = last
+                if classes[idx[k]] in take:
+                    last = classes[idx[k]]
+            last = 'bad'
+            for k in range(n - 1, -1, -1):
+                nxt[k] = last
+                if classes[idx[k]] in take:
+                    last = classes[idx[k]]
+            return prev, nxt
+
+        new = dict(cls)
+        p_ign, n_ign = neighbours(cls, True)
+        p_all, n_all = neighbours(cls, False)
+        for k, i in enumerate(idx):
+            if cls[i] != 'short':
+                continue
+            p, nx = p_ign[k], n_ign[k]
+            if p == 'good' and nx == 'good':
+                new[i] = 'good'
+            elif p == 'bad' and nx == 'bad':
+                new[i] = 'bad'
+            elif (p == 'bad' and p_all[k] == 'neargood') or (nx == 'bad' and n_all[k] == 'neargood'):
+                new[i] = 'good'
+            else:
+                new[i] = 'bad'
+        final = dict(new)
+        p_ign, n_ign = neighbours(new, True)
+        for k, i in enumerate(idx):
+            if new[i] == 'neargood':
+                final[i] = 'bad' if (p_ign[k] == 'bad' and n_ign[k] == 'bad') else 'good'
+        return final
+
+    @staticmethod
+    def _reasons_for_removed(idx, hard, final, texts, nwords) -> dict:
+        """Reasons for the lines context removed: the call-to-action heading
+        their run of removed lines, else the one right after, else
+        navigation (very short) or short_fragment."""
+        out = {}
+        run_reason = None
+        for k, i in enumerate(idx):
+            if final[i] != 'bad':
+                run_reason = None
+                continue
+            if hard[i] is not None:
+                out[i] = hard[i]
+                run_reason = hard[i]
+                continue
+            if run_reason in INHERITABLE:
+                out[i] = run_reason
+            elif nwords[i] <= 4 and not _SENT_FINAL.search(texts[i]):
+                out[i] = 'navigation'
+            elif k + 1 < len(idx) and hard[idx[k + 1]] in INHERITABLE and nwords[i] <= 30:
+                out[i] = hard[idx[k + 1]]
+            else:
+                out[i] = 'short_fragment'
+        return out
+
+
+# ------------------------------------------------------------------ paragraphs
+
+_INVISIBLE = re.compile('[\u200b\u2060\ufeff\u00ad]')
+_CONTINUATION = re.compile(r'^[\W]*[a-z0-9à-ÿ(\[,;:\-–—]')
+
+
+def _clean_line(s: str) -> str:
+    return _norm_ws(_INVISIBLE.sub('', s))
+
+
+def _ends_sentence(s: str) -> bool:
+    return bool(_SENT_FINAL.search(s)) or s.endswith(':')
+
+
+def _continues(prev: str, nxt: str, longest: int = 0) -> bool:
+    """`nxt` continues the paragraph `prev` was wrapped in."""
+    if not prev or not nxt or _ends_sentence(prev):
+        return False
+    if _CONTINUATION.match(nxt) or re.search(r'[,;(\-–—/&]$', prev):
+        return True
+    last = _words(prev[-30:])
+    if last and last[-1].lower() in STOPWORDS:
+        return True        # "... a meeting with" / "North Korean leader ..."
+    return len(prev) >= 60 and len(prev) >= 0.8 * longest
+
+
+def _join(a: str, b: str) -> str:
+    if re.search(r'[^\W\d_]-$', a) and re.match(r'^[a-zà-ÿ]', b):
+        return a + b          # word broken at a hyphen: keep the hyphen, no space
+    return a + ' ' + b
+
+
+def assemble_paragraphs(lines: Sequence[Line]) -> str:
+    """Body text from kept lines: paragraphs joined by one blank line.
+
+    Blocks are runs of consecutive lines (no blank line and no gap in line
+    indices between them). Inside a block, a line that does not end a
+    sentence is joined with the next by a space when the next continues it
+    (starts in lower case, or the block is hard-wrapped: long lines of
+    similar length); otherwise every non-empty line is its own paragraph."""
+    try:
+        blocks, cur, prev_index = [], [], None
+        for ln in lines or ():
+            t = _clean_line(ln.text)
+            if not t or (prev_index is not None and ln.index != prev_index + 1):
+                if cur:
+                    blocks.append(cur)
+                cur = []
+            if t:
+                cur.append(t)
+            prev_index = ln.index
+        if cur:
+            blocks.append(cur)
+        paras = []
+        for b in blocks:
+            paras.extend(_block_paragraphs(b))
+        return '\n\n'.join(p for p in paras if p)
+    except Exception:  # pragma: no cover
+        return '\n\n'.join(_clean_line(ln.text) for ln in lines or () if _clean_line(ln.text))
+
+
+def _block_paragraphs(block: list) -> list:
+    if len(block) == 1:
+        return block
+    longest = max(len(x) for x in block)
+    # hard-wrapped block: long lines of similar length, most not ending a sentence
+    wrapped = len(block) >= 3 and longest >= 40 \
+        and all(len(x) >= 0.6 * longest for x in block[:-1]) \
+        and sum(1 for x in block[:-1] if not _ends_sentence(x)) * 2 > len(block) - 1
+    if wrapped:
+        out = block[0]
+        for t in block[1:]:
+            out = _join(out, t)
+        return [out]
+    out = [block[0]]
+    for prev, t in zip(block, block[1:]):
+        if _continues(prev, t, longest):
+            out[-1] = _join(out[-1], t)
+        else:
+            out.append(t)
+    return out
+
+
+# ------------------------------------------------------------------ convenience
+
+def text_to_lines(text: str) -> tuple:
+    """The lines of a decoded text dump, numbered from 0 (str.splitlines)."""
+    return tuple(Line(i, t) for i, t in enumerate((text or '').splitlines()))
+
+
+def clean_text_dump(text: str, known: HeaderFields = HeaderFields(), *,
+                    find_title: bool = True, rules: Optional[LineClassifier] = None) -> tuple:
+    """Text dump -> (body text, HeaderFields, cuts sorted by line).
+
+    lines -> split_headers (title, dates, byline, dateline, credits,
+    trailing byline + bio) -> rules.strip (BoilerplateRules by default) ->
+    assemble_paragraphs. Never raises."""
+    try:
+        lines = text_to_lines(text if isinstance(text, str) else str(text or ''))
+        hs = split_headers(lines, find_title=find_title, known=known or HeaderFields())
+        kept, cuts = (rules or BoilerplateRules()).strip(hs.lines)
+        body = assemble_paragraphs(kept)
+        all_cuts = tuple(sorted(tuple(hs.cuts) + tuple(cuts), key=lambda c: c.line_index))
+        return body, hs.fields, all_cuts
+    except Exception:  # pragma: no cover - last-resort guard
+        return _clean_line(text or '') if isinstance(text, str) else '', known or HeaderFields(), ()
+
+
+# --------------------------------------------------------------------------
+# Beam wrapper.
+# --------------------------------------------------------------------------
+
+class _StripBoilerplateFn(beam.DoFn):
+    def setup(self):
+        self._model = BoilerplateRules()
+        self._cut = beam.metrics.Metrics.counter(NAMESPACE, 'boilerplate_lines')
+
+    def process(self, draft: Draft):
+        # HTML bodies come from trafilatura, which has already dropped the chrome.
+        if draft.content_kind != 'text':
+            yield draft
+            return
+        kept, cuts = self._model.strip(draft.lines)
+        self._cut.inc(len(cuts))
+        yield dataclasses.replace(draft, lines=tuple(kept), cuts=tuple(draft.cuts) + tuple(cuts))
+
+
+class StripBoilerplate(beam.PTransform):
+    """Drafts -> drafts of text dumps with boilerplate lines moved to `cuts`."""
+
+    def expand(self, drafts):
+        return drafts | 'Strip' >> beam.ParDo(_StripBoilerplateFn())
