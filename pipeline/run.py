@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 import uuid
 from typing import Dict, List, Optional, Sequence
 
-from pipeline.options import IngestOptions, UsageError, parse_args
+
+class _DropBeamImportNoise(logging.Filter):
+    """Beam warns at import that BigQuery libraries are missing; this job
+    never uses BigQuery, and the warning misleads users into installing them."""
+
+    def filter(self, record):
+        return 'apitools not found' not in record.getMessage()
+
+
+logging.getLogger().addFilter(_DropBeamImportNoise())
+
+from pipeline.options import IngestOptions, UsageError, parse_args  # noqa: E402  (after the filter)
 
 LOG = logging.getLogger('pipeline')
 NAMESPACE = 'news_ingest'
@@ -72,7 +82,8 @@ def summarize(totals: Dict[str, int], seconds: float, output: str) -> dict:
         'articles_written': totals.get('articles', 0),
         'rejected': rejected,
         'rejected_by_stage': {name.split('_', 1)[1]: totals.get(name, 0) for name in REJECT_COUNTERS},
-        'boilerplate_lines_removed': totals.get('lines_cut', 0),
+        'boilerplate_lines_removed': totals.get('boilerplate_lines', 0),
+        'header_lines_split': totals.get('header_lines', 0),
         'passages': totals.get('passages', 0),
         'duplicate_passages': totals.get('duplicate_passages', 0),
         'clusters': totals.get('clusters', 0),
@@ -93,7 +104,8 @@ def format_summary(s: dict) -> str:
         f"  inputs read        {s['records_read']:>8}  ({s['files_read']} files)",
         f"  articles written   {s['articles_written']:>8}",
         f"  rejected           {s['rejected']:>8}  ({by_stage})",
-        f"  boilerplate lines  {s['boilerplate_lines_removed']:>8}  removed",
+        f"  boilerplate lines  {s['boilerplate_lines_removed']:>8}  removed "
+        f"(+{s['header_lines_split']} header/credit lines moved into fields)",
         f"  passages           {s['passages']:>8}",
         f"  duplicate passages {s['duplicate_passages']:>8}  in {s['clusters']} clusters",
         f"  accounting         {accounting}: {s['records_read']} read = "
@@ -140,7 +152,7 @@ def run(argv: Sequence[str]) -> dict:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     quiet = '--quiet' in argv
-    logging.basicConfig(level=logging.WARNING, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    logging.basicConfig(level=logging.WARNING, format='%(asctime)s %(levelname)s %(name)s: %(message)s', force=True)
     logging.getLogger('pipeline').setLevel(logging.WARNING if quiet else logging.INFO)
     logging.getLogger('transforms').setLevel(logging.WARNING if quiet else logging.INFO)
     # trafilatura and htmldate log every page they find hard; the rejects table says what matters.

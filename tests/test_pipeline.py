@@ -85,6 +85,10 @@ def test_seed_passages_point_into_text(seeds_run):
     for p in passages:
         assert texts[p['doc_id']][p['char_start']:p['char_end']] == p['text']
     assert summary['records_read'] == 2 and summary['articles_written'] == 2 and summary['accounting_ok']
+    cuts = read_table(output, 'boilerplate').to_pylist()
+    headers = [c for c in cuts if c['reason'] in ('title', 'date_header', 'byline', 'dateline', 'wire_credit')]
+    assert summary['header_lines_split'] == len(headers) >= 4
+    assert summary['boilerplate_lines_removed'] == len(cuts) - len(headers) > 0
 
 
 def test_every_table_has_its_schema_and_version(seeds_run):

@@ -417,3 +417,26 @@ def test_property_never_raises_and_accounts_for_every_line(texts, find_title):
         assert nonspace(''.join(pieces)) == nonspace(ln.text), ln
     # kept lines keep their order and indexes
     assert [ln.index for ln in hs.lines] == sorted(kept)
+
+
+def test_long_line_that_contains_the_known_title_is_not_cut_as_title():
+    """A body glued into one line that begins with the headline stays body."""
+    title = 'Tax Law Changes and Your Guide to Filing Taxes in 2026'
+    body = (f'Tax Planning {title} Read the Article. On July 4, 2025, the legislation known as the bill was '
+            'signed into law and contains significant tax law changes for most households this year.')
+    lines = [Line(0, 'Tax Planning ' + title), Line(1, body)]
+    split = split_headers(lines, find_title=False, known=HeaderFields(title=title))
+    assert [l.index for l in split.lines] == [1]
+    assert [c.reason for c in split.cuts] == ['title']
+
+
+def test_headline_joined_by_and_is_not_a_byline():
+    from transforms.split_headers import parse_byline_parts
+    assert parse_byline_parts('Tax Law Changes and Your Guide to Filing Taxes in 2026') is None
+    assert parse_byline_parts('Jane Doe and John Roe, Reuters') == (('Jane Doe', 'John Roe'), 'Reuters')
+
+
+def test_sentence_starting_with_contributing_is_not_a_credit():
+    assert parse_wire_credit('Contributing to savings should be seen the same as other regular bills.') is None
+    assert parse_wire_credit('Contributing: The Associated Press') == 'The Associated Press'
+    assert parse_wire_credit('Contributors - Reuters') == 'Reuters'

@@ -11,23 +11,12 @@ from typing import Union
 
 import apache_beam as beam
 
-from transforms.records import Article, Draft, HeaderFields, Reject
+from transforms.records import Article, Draft, Reject
 from transforms.strip_boilerplate import assemble_paragraphs
 
 NAMESPACE = 'news_ingest'
-
-
-def merge_fields(known: HeaderFields, found: HeaderFields) -> HeaderFields:
-    """What the record said, completed by what extraction found."""
-    dated = known.published_date is not None
-    return HeaderFields(
-        title=known.title or found.title,
-        published_date=known.published_date if dated else found.published_date,
-        date_source=known.date_source if dated else found.date_source,
-        authors=known.authors or found.authors,
-        publisher=known.publisher or found.publisher,
-        wire_credit=known.wire_credit or found.wire_credit,
-    )
+# Cuts that moved a header into a field rather than removing boilerplate.
+HEADER_REASONS = frozenset({'title', 'date_header', 'byline', 'dateline', 'wire_credit'})
 
 
 def body_text(draft: Draft) -> str:
@@ -44,7 +33,7 @@ def assemble_article(draft: Draft) -> Union[Article, Reject]:
         why = ', '.join(f'{n} {reason}' for reason, n in sorted(reasons.items())) or 'nothing extractable'
         return Reject(draft.source_uri, 'extract', 'empty_body',
                       f'no article body left after extraction (lines cut: {why})', len(draft.raw), draft.raw)
-    fields = merge_fields(draft.known, draft.fields)
+    fields = draft.known.filled_from(draft.fields)
     return Article(doc_id=draft.doc_id, source_uri=draft.source_uri, format=draft.format, url=draft.url,
                    title=fields.title, published_date=fields.published_date, date_source=fields.date_source,
                    authors=tuple(fields.authors), publisher=fields.publisher, wire_credit=fields.wire_credit,
@@ -57,7 +46,8 @@ class AssembleArticles(beam.PTransform):
     def expand(self, drafts):
         articles = beam.metrics.Metrics.counter(NAMESPACE, 'articles')
         rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_extract')
-        cut_lines = beam.metrics.Metrics.counter(NAMESPACE, 'lines_cut')
+        boilerplate_lines = beam.metrics.Metrics.counter(NAMESPACE, 'boilerplate_lines')
+        header_lines = beam.metrics.Metrics.counter(NAMESPACE, 'header_lines')
 
         def assemble(draft: Draft):
             result = assemble_article(draft)
@@ -66,7 +56,9 @@ class AssembleArticles(beam.PTransform):
                 yield beam.pvalue.TaggedOutput('rejects', result)
             else:
                 articles.inc()
-                cut_lines.inc(len(result.cuts))
+                headers = sum(cut.reason in HEADER_REASONS for cut in result.cuts)
+                header_lines.inc(headers)
+                boilerplate_lines.inc(len(result.cuts) - headers)
                 yield result
 
         results = drafts | 'Assemble' >> beam.FlatMap(assemble).with_outputs('rejects', main='articles')

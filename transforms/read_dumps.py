@@ -15,6 +15,7 @@ import json
 import logging
 import lzma
 import os
+import time
 from typing import Iterable, Iterator, Optional, Union
 
 import apache_beam as beam
@@ -28,6 +29,7 @@ LOG = logging.getLogger(__name__)
 NAMESPACE = 'news_ingest'
 
 DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
+PROGRESS_EVERY = 1000   # records between progress log lines, per worker
 
 _COMPRESSION_EXTENSIONS = ('.gz', '.gzip', '.bz2', '.zst', '.zstd', '.xz', '.lzma')
 _FORMAT_BY_EXTENSION = {
@@ -300,6 +302,14 @@ class _ReadRecordsFn(beam.DoFn):
         self._records = beam.metrics.Metrics.counter(NAMESPACE, 'records_read')
         self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_read')
         self._skipped = beam.metrics.Metrics.counter(NAMESPACE, 'warc_records_not_response')
+        self._seen = 0
+        self._started = time.monotonic()
+
+    def _progress(self):
+        self._seen += 1
+        if self._seen % PROGRESS_EVERY == 0:
+            rate = self._seen / max(1e-9, time.monotonic() - self._started)
+            LOG.info('read %d records on this worker (%.0f records/s)', self._seen, rate)
 
     def process(self, path: str) -> Iterable:
         self._files.inc()
@@ -318,6 +328,7 @@ class _ReadRecordsFn(beam.DoFn):
                     self._skipped.inc()
                     continue
                 self._records.inc()
+                self._progress()
                 if isinstance(item, Reject):
                     self._rejected.inc()
                     if not item.raw and item.stage == 'read' and item.error in ('broken_compression', 'unreadable'):

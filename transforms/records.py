@@ -69,6 +69,19 @@ class HeaderFields:
     publisher: Optional[str] = None
     wire_credit: Optional[str] = None
 
+    def filled_from(self, other: 'HeaderFields') -> 'HeaderFields':
+        """These fields, with the ones missing here taken from `other`; a date
+        keeps its own date_source."""
+        dated = self.published_date is not None
+        return HeaderFields(
+            title=self.title or other.title,
+            published_date=self.published_date if dated else other.published_date,
+            date_source=self.date_source if dated else other.date_source,
+            authors=tuple(self.authors) or tuple(other.authors),
+            publisher=self.publisher or other.publisher,
+            wire_credit=self.wire_credit or other.wire_credit,
+        )
+
 
 @dataclass(frozen=True)
 class Article:

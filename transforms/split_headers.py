@@ -24,7 +24,6 @@ import apache_beam as beam
 
 from transforms.records import Cut, Draft, HeaderFields, Line
 
-NAMESPACE = 'news_ingest'
 
 __all__ = [
     'HeaderSplit', 'Dateline', 'split_headers', 'split_date_header',
@@ -380,9 +379,10 @@ def parse_dateline(text: str) -> Dateline:
 _A = r'(?P<ag>.{2,60}?)'
 _CREDIT_PATTERNS = [
     # Contributing: The Associated Press / Contributing: Jane Doe, USA TODAY; AP
-    re.compile(r'^(?:contributing|contributors?|contributed\s+by|additional\s+reporting(?:\s+by)?|'
-               r'with\s+reporting\s+(?:by|from)|reporting\s+contributed\s+by|'
-               r'wire\s+services?\s+contributed|compiled\s+from|sources?)\s*[:\-–—]?\s*(?P<ag>.+)$', re.I),
+    # (bare keywords need their colon or dash: "Contributing to savings ..." is prose)
+    re.compile(r'^(?:(?:contributing|contributors?|sources?)\s*[:\-–—]|contributed\s+by|'
+               r'additional\s+reporting(?:\s+by)?|with\s+reporting\s+(?:by|from)|reporting\s+contributed\s+by|'
+               r'wire\s+services?\s+contributed|compiled\s+from)\s*[:\-–—]?\s*(?P<ag>.+)$', re.I),
     # The Associated Press contributed to this report.
     re.compile(r'^(?:the\s+)?' + _A + r'\s+contributed(?:\s+(?:to\s+this\s+(?:report|story|article)|'
                r'reporting|information|to\s+this\s+story))?\s*\.?$', re.I),
@@ -585,13 +585,18 @@ def parse_byline_parts(line: str):
             return None
         head, tail = pieces[0], pieces[1:]
         # head: "Jane Doe, John Roe and Max Poe, Associated Press"
-        chunks = [c.strip() for c in re.split(r'(?i),\s*|\s+(?:and|&)\s+|;\s*', head) if c.strip()]
+        parts = re.split(r'(?i)(,\s*|\s+(?:and|&)\s+|;\s*)', head)
+        chunks = [(parts[k - 1].strip().lower() if k else '', parts[k].strip()) for k in range(0, len(parts), 2)]
         names, org_parts = [], []
-        for c in chunks:
+        for joiner, c in chunks:
+            if not c:
+                continue
             if not org_parts and looks_like_name(c):
                 names.append(_title_name(c))
             elif not org_parts and not names:
                 return None
+            elif joiner in ('and', '&') and not org_parts:
+                return None  # "Tax Law Changes and Your Guide to ...": a headline, not two names
             else:
                 org_parts.append(c)
         if not names:
@@ -732,7 +737,9 @@ def _similar(a: str, b: str) -> bool:
     wb = {w.lower() for w in _words(b)}
     if not wa or not wb:
         return False
-    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.8
+    # Against the longer side: a paragraph that merely contains the title's
+    # words (a whole page glued into one line) is not the title.
+    return len(wa & wb) / max(len(wa), len(wb)) >= 0.8
 
 
 def _rank(kind: str) -> int:
@@ -942,25 +949,12 @@ def _split_headers(lines: tuple, find_title: bool, known: HeaderFields) -> Heade
 # Beam wrapper.
 # --------------------------------------------------------------------------
 
-def fill_fields(primary: HeaderFields, secondary: HeaderFields) -> HeaderFields:
-    """`primary`'s fields, with the ones it lacks taken from `secondary`."""
-    dated = primary.published_date is not None
-    return HeaderFields(
-        title=primary.title or secondary.title,
-        published_date=primary.published_date if dated else secondary.published_date,
-        date_source=primary.date_source if dated else secondary.date_source,
-        authors=tuple(primary.authors) or tuple(secondary.authors),
-        publisher=primary.publisher or secondary.publisher,
-        wire_credit=primary.wire_credit or secondary.wire_credit,
-    )
-
-
 def split_draft_headers(draft: Draft) -> Draft:
     """Header lines of a draft moved into its fields. HTML drafts already have
     a title from the page, so only bylines, datelines and credits are looked for."""
-    known = fill_fields(draft.known, draft.fields)
+    known = draft.known.filled_from(draft.fields)
     split = split_headers(draft.lines, find_title=draft.content_kind == 'text' and not known.title, known=known)
-    return dataclasses.replace(draft, lines=tuple(split.lines), fields=fill_fields(draft.fields, split.fields),
+    return dataclasses.replace(draft, lines=tuple(split.lines), fields=draft.fields.filled_from(split.fields),
                                cuts=tuple(draft.cuts) + tuple(split.cuts))
 
 
@@ -968,11 +962,4 @@ class SplitHeaders(beam.PTransform):
     """Drafts -> drafts whose header and credit lines became fields."""
 
     def expand(self, drafts):
-        header_lines = beam.metrics.Metrics.counter(NAMESPACE, 'header_lines')
-
-        def split(draft: Draft) -> Draft:
-            result = split_draft_headers(draft)
-            header_lines.inc(len(result.cuts) - len(draft.cuts))
-            return result
-
-        return drafts | 'Split' >> beam.Map(split)
+        return drafts | 'Split' >> beam.Map(split_draft_headers)

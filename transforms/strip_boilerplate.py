@@ -28,7 +28,6 @@ from transforms.records import Cut, Draft, HeaderFields, Line
 from transforms.split_headers import (STOPWORDS, _is_image_credit, _norm_ws, _words,
                                       looks_like_name, split_headers)
 
-NAMESPACE = 'news_ingest'
 
 __all__ = ['BoilerplateRules', 'LineClassifier', 'assemble_paragraphs', 'clean_text_dump',
            'text_to_lines', 'REASONS']
@@ -517,7 +516,6 @@ def clean_text_dump(text: str, known: HeaderFields = HeaderFields(), *,
 class _StripBoilerplateFn(beam.DoFn):
     def setup(self):
         self._model = BoilerplateRules()
-        self._cut = beam.metrics.Metrics.counter(NAMESPACE, 'boilerplate_lines')
 
     def process(self, draft: Draft):
         # HTML bodies come from trafilatura, which has already dropped the chrome.
@@ -525,7 +523,6 @@ class _StripBoilerplateFn(beam.DoFn):
             yield draft
             return
         kept, cuts = self._model.strip(draft.lines)
-        self._cut.inc(len(cuts))
         yield dataclasses.replace(draft, lines=tuple(kept), cuts=tuple(draft.cuts) + tuple(cuts))
 
 
