@@ -143,3 +143,43 @@ def authors_match(pred, gold) -> bool:
     """Normalized name sets are equal (gold must be non-empty)."""
     g = author_set(gold)
     return bool(g) and author_set(pred) == g
+
+
+_MONTHS = ('january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october',
+           'november', 'december')
+
+
+def date_spellings(d: datetime.date) -> set:
+    """The ways a page commonly writes a date: ISO, numeric day-first and
+    month-first, month names long and short, ordinals."""
+    y, m, day = d.year, d.month, d.day
+    long_month = _MONTHS[m - 1]
+    months = {long_month, long_month[:3], long_month[:3] + '.', long_month[:4] + '.'}
+    days = {str(day), f'{day:02d}', f'{day}{_ordinal(day)}'}
+    out = {f'{y}-{m:02d}-{day:02d}', f'{y}/{m:02d}/{day:02d}', f'{y}.{m:02d}.{day:02d}', f'{y}{m:02d}{day:02d}'}
+    for mm in (str(m), f'{m:02d}'):
+        for dd in (str(day), f'{day:02d}'):
+            for yy in (str(y), f'{y % 100:02d}'):
+                for sep in '/.-':
+                    out.add(f'{mm}{sep}{dd}{sep}{yy}')
+                    out.add(f'{dd}{sep}{mm}{sep}{yy}')
+    for mon in months:
+        for dd in days:
+            out.update({f'{mon} {dd}, {y}', f'{mon} {dd} {y}', f'{dd} {mon} {y}', f'{dd} {mon}, {y}',
+                        f'{dd}. {mon} {y}', f'{dd} de {mon} de {y}'})
+    return out
+
+
+def _ordinal(n: int) -> str:
+    return 'th' if 11 <= n % 100 <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')
+
+
+def date_in_page(raw_html: bytes, gold) -> bool:
+    """Whether the gold date is written anywhere in the page (text, attributes,
+    scripts): a date nowhere in the HTML cannot be extracted from it."""
+    d = to_date(gold)
+    if d is None:
+        return False
+    text = raw_html.decode('utf-8', 'replace').lower().replace('&nbsp;', ' ').replace('\xa0', ' ')
+    text = re.sub(r'\s+', ' ', text)
+    return any(spelling in text for spelling in date_spellings(d))

@@ -205,3 +205,140 @@ def test_real_page_body_date_title(extractor, page_id):
         assert out.fields.date_source == 'html'
     if g.get('author'):
         assert authors_match(out.fields.authors, g['author'])
+
+
+# ------------------------------------------------------------ general rules (dates)
+
+LONG_BODY = ''.join(
+    f'<p>Paragraph {i} explains how the city council plans to widen the cycle lanes on the '
+    f'main bridge and what residents said about the proposal at the public meeting.</p>'
+    for i in range(10))
+
+
+def test_shown_date_also_labelled_update_is_not_the_publication_date(extractor):
+    # the byline shows the date twice, once labelled 'Updated': the metadata's
+    # publication date wins over it
+    head = ('<meta property="article:published_time" content="2023-10-02T08:00:00+00:00">'
+            '<meta property="article:modified_time" content="2024-12-06T08:00:00+00:00">')
+    before = ('<h1>Volunteers build a garden</h1><div class="byline"><span>December 6, 2024</span>'
+              '<span class="updated">Updated: December 6, 2024</span></div>')
+    out = extractor.extract(page(head=head, before_body=before))
+    assert out.fields.published_date == datetime.date(2023, 10, 2)
+
+
+def test_local_date_of_timestamp_with_offset_not_utc(extractor):
+    head = '<meta property="article:published_time" content="2025-01-29T23:00:00-05:00">'
+    out = extractor.extract(page(head=head))
+    assert out.fields.published_date == datetime.date(2025, 1, 29)
+
+
+def test_labelled_publication_date_beats_metadata_that_is_the_modified_date(extractor):
+    # metadata gives one date as both published and modified (a re-save), the
+    # page itself says when it was published (at the end of the article)
+    head = ('<meta property="article:published_time" content="2025-11-29T10:00:00+00:00">'
+            '<meta property="article:modified_time" content="2025-11-29T10:00:00+00:00">')
+    body = LONG_BODY + ('<div class="article-body__published">Published '
+                        '<time pubdate datetime="2025-08-13">August 13, 2025</time></div>')
+    out = extractor.extract(page(head=head, before_body='<h1>Volunteers build a garden</h1>', body=body))
+    assert out.fields.published_date == datetime.date(2025, 8, 13)
+    # a date followed by its update date ('December 3, 2025. Updated: December 7, 2025')
+    head = '<meta property="article:modified_time" content="2025-12-07T10:00:00+00:00">'
+    body = LONG_BODY + ('<p class="date">December 3, 2025. <i>Updated: December 7, 2025</i></p>')
+    out = extractor.extract(page(head=head, before_body='<h1>Volunteers build a garden</h1>', body=body))
+    assert out.fields.published_date == datetime.date(2025, 12, 3)
+
+
+def test_teaser_dates_are_not_a_labelled_publication_date(extractor):
+    # the same 'Published' date on several teasers: a listing, not this article
+    head = ('<meta property="article:published_time" content="2025-12-20T10:00:00+00:00">'
+            '<meta property="article:modified_time" content="2025-12-20T10:00:00+00:00">')
+    teasers = ''.join(f'<div class="card"><a href="/t{i}">Teaser {i}</a><span>Published May 2, 2024'
+                      f'</span></div>' for i in range(3))
+    out = extractor.extract(page(head=head, before_body='<h1>Volunteers build a garden</h1>',
+                                 body=LONG_BODY + teasers))
+    assert out.fields.published_date == datetime.date(2025, 12, 20)
+
+
+def test_footer_h1_is_not_the_headline(extractor):
+    # the only <h1> is the site name in the footer: the date near the top counts,
+    # not the dates of the teasers just above that footer
+    html = ('<html><head><title>Addressing cybersecurity concerns</title></head><body>'
+            '<div class="top"><h2>Addressing cybersecurity concerns</h2><p class="date">November 21, 2023</p>'
+            '</div><article>' + LONG_BODY + '</article><aside>'
+            + ''.join(f'<div><a href="/x{i}">Another story {i}</a><span>August 19, 2025</span></div>'
+                      for i in range(3))
+            + '</aside><footer><h1>Example Group</h1></footer></body></html>')
+    out = extractor.extract(html)
+    assert out.fields.published_date == datetime.date(2023, 11, 21)
+
+
+@pytest.mark.parametrize('lang,extra,expected', [
+    ('en-GB', '', datetime.date(2025, 4, 3)),       # British English: day first
+    ('de', '', datetime.date(2025, 4, 3)),
+    ('en', '', datetime.date(2025, 3, 4)),          # plain / US English: month first
+    ('en', '<p>Comments closed 25/12/2024</p>', datetime.date(2025, 4, 3)),   # the page's own dates say day first
+])
+def test_numeric_date_order_follows_page_locale(extractor, lang, extra, expected):
+    html = (f'<html lang="{lang}"><head><title>Volunteers build a garden</title></head><body>'
+            f'<article><h1>Volunteers build a garden</h1><div class="byline">By Ann Lee | 03/04/2025</div>'
+            f'{BODY}{extra}</article></body></html>')
+    assert extractor.extract(html).fields.published_date == expected
+
+
+# ------------------------------------------------------------ general rules (body)
+
+def test_about_the_author_and_newsletter_tail_cut(extractor):
+    tail = ('<h2>About the Author</h2><p>Ann Lee has written about city gardens for ten years and '
+            'lives with her two cats in a flat full of tomato plants and seed catalogues.</p>'
+            '<h2>Join Our Weekly Newsletter</h2><p>Get the best gardening stories in your inbox every '
+            'Friday morning, free of charge, unsubscribe whenever you like.</p>')
+    out = extractor.extract(page(before_body='<h1>Volunteers build a garden</h1>', body=BODY + tail))
+    assert 'Paragraph 7 of the story' in out.text
+    assert 'tomato plants' not in out.text and 'inbox every' not in out.text
+    # the same heading early in the body (first third) is not a tail
+    early = tail + BODY
+    out = extractor.extract(page(before_body='<h1>Volunteers build a garden</h1>', body=early))
+    assert 'Paragraph 7 of the story' in out.text
+
+
+def test_cookie_consent_notice_at_end_cut():
+    from transforms.extract_html import cut_consent_tail
+    story = [f'Paragraph {i} of the story about the garden.' for i in range(8)]
+    notice = ['We use cookies on our website to give you the most relevant experience. By clicking '
+              '"Accept", you consent to the use of ALL the cookies.',
+              'Manage consent',
+              'Necessary cookies are absolutely essential for the website to function properly.',
+              'Analytical cookies are used to understand how visitors interact with the website.']
+    assert cut_consent_tail(story + notice) == story
+    # an article about cookies keeps its text
+    about = [f'Paragraph {i}: browsers store cookies for each site you visit.' for i in range(8)]
+    assert cut_consent_tail(about) == about
+    assert cut_consent_tail(story) == story
+
+
+def test_article_nested_in_boilerplate_named_container_is_kept(extractor):
+    # malformed page: the rest of the article ends up inside an embed wrapper
+    # (class "w-embed"), which extractors drop as an embedded widget
+    first = ''.join(f'<p>Intro paragraph {i} about tipping at restaurants and what servers earn in '
+                    f'different states across the country.</p>' for i in range(3))
+    rest = ''.join(f'<h3>Section {i}</h3><p>Section {i} paragraph explains a tipping custom for '
+                   f'takeout, delivery, large groups and service charges in some detail.</p>'
+                   for i in range(8))
+    html = (f'<html><head><title>Tip guide</title></head><body><nav><a href="/">Home</a></nav>'
+            f'<div class="rich-text-block"><h1>Tip guide</h1>{first}<div class="w-embed">'
+            f'<style>table {{ width: 100%; }}</style><div class="responsive-table">'
+            f'<table><tr><th>Bill</th><th>15%</th></tr><tr><td>$10</td><td>$1.50</td></tr></table>'
+            f'{rest}</div></div></div><footer><p>Copyright</p></footer></body></html>')
+    out = extractor.extract(html)
+    assert 'Intro paragraph 0' in out.text
+    assert 'Section 7 paragraph explains' in out.text
+
+
+def test_date_in_page_finds_common_spellings_only():
+    from bench.scoring import date_in_page
+    gold = '2018-05-31'
+    for page in (b'<time datetime="2018-05-31T10:00">', b'<p>May 31, 2018</p>', b'<p>31 May 2018</p>',
+                 b'<span>05/31/2018</span>', b'<span>31.05.2018</span>', b'<p>May&nbsp;31st,&nbsp;2018</p>'):
+        assert date_in_page(page, gold), page
+    assert not date_in_page(b'<p>June 1, 2018</p><p>2018-05-30</p>', gold)
+    assert not date_in_page(b'<p>May 31, 2018</p>', None)

@@ -10,14 +10,21 @@ than the default balanced mode, which also runs fallback extractors, and
 better on these pages). Only when that body is under a quarter of the page's
 visible text is a second, balanced pass run; its body is taken when it is
 over 3x longer. A trailing "Related articles" / "More from" / "Comments"
-section (a heading of that kind in the second half of the body) is cut.
+section (a heading of that kind -- also 'About the author', newsletter,
+sponsored, 'Share with ...' -- after the first 30% of the body) is cut, and
+so is a cookie-consent notice left at the end. A container named like
+boilerplate ('w-embed', 'widget') that holds most of the page's paragraph
+text (malformed pages nest the article in one) loses its class/id first.
 
 Metadata: the page's structured metadata (JSON-LD incl. @graph, Open Graph /
 article:* / itemprop / Dublin Core / parsely / sailthru meta tags, <time>
 elements) is read here and combined with trafilatura's (htmldate) values.
 The date shown with the headline is used when the metadata backs it;
 publication dates beat modification dates and dates the page labels
-'Updated'; a date in the URL path is a last resort. Nothing here fetches
+'Updated' (or shows both as the shown date and as 'Updated'); a date the
+page labels 'Published' stands in for metadata that only repeats the
+modification date; numeric dates follow the page's locale (<html lang>,
+other dates on the page); a date in the URL path is a last resort. Nothing here fetches
 anything from the network.
 """
 from __future__ import annotations
@@ -407,10 +414,16 @@ _TAIL_HEADING = re.compile(
     r'|(?:recommended|popular|trending|latest)(?:\s+(?:for\s+you|articles?|posts?|stories|news|reads?))?'
     r'|also\s+read|see\s+also|share\s+this(?:\s+(?:article|post|story))?'
     r'|(?:leave\s+a\s+)?(?:comments?|reply|responses?)|join\s+the\s+conversation'
-    r'|subscribe\b.*|sign\s+up\b.*|newsletter)\W*$', re.I)
+    r'|subscribe\b.*|sign\s+up\b.*|newsletter'
+    r'|about\s+the\s+authors?|meet\s+the\s+authors?|author\s+bio|sponsored(?:\s+content)?|advertisement\b.*'
+    r'|in\s+case\s+you\s+missed\s+it|icymi\b.*|share\s+(?:with|on)\b.*'
+    r'|join\s+(?:our|the)\b.*(?:newsletter|list|community)|get\s+(?:the|our)\b.*newsletter'
+    r'|(?:do\s+you\s+)?have\s+(?:any\s+)?questions|stay\s+(?:ahead|informed|in\s+touch|up\s+to\s+date)\b.*'
+    r'|follow\s+us\b.*|get\s+in\s+touch|contact\s+us|more\s+in\b.*|other\s+(?:articles|posts|stories)\b.*'
+    r'|popular\s+(?:articles|posts|stories|now))\W*$', re.I)
 
 
-def _trim_tail(doc, min_share: float = 0.5) -> bool:
+def _trim_tail(doc, min_share: float = 0.3) -> bool:
     """Cut a trailing 'Related articles' / 'More from' / 'Comments' section:
     a heading of that kind in the second half of the extracted body ends it.
     Returns True if something was cut (doc.body is changed in place)."""
@@ -431,6 +444,67 @@ def _trim_tail(doc, min_share: float = 0.5) -> bool:
                 return True
         seen += sizes[idx]
     return False
+
+
+_BOILER_ATTR = re.compile(
+    r'embed|share|social|sociable|comment|sidebar|related|footer|widget|meta|hidden|nav|menu|consent'
+    r'|modal|popup|overlay|promo|banner|\bads?\b|advert|sponsor|newsletter|subscribe|author|byline|tags?\b', re.I)
+_CONTENT_ATTR = re.compile(r'article|content|entry|post|story|body|main|text|prose|rich', re.I)
+
+
+def unhide_main_container(tree: HtmlElement, share: float = 0.5, min_chars: int = 1000) -> int:
+    """Clear the class/id of an element that holds most of the page's
+    paragraph text but is named like boilerplate ('w-embed', 'share-wrap',
+    'sidebar'): malformed pages nest the rest of the article inside such an
+    element, and the extractor would drop it all. Returns how many were cleared."""
+    body = tree.find('.//body')
+    if body is None:
+        return 0
+    held: dict = {}
+    total = 0
+    for p in body.iter('p'):
+        n = len(p.text_content())
+        if n < 40:
+            continue
+        total += n
+        for anc in p.iterancestors():
+            if anc is body:
+                break
+            held[anc] = held.get(anc, 0) + n
+    if total < min_chars:
+        return 0
+    cleared = 0
+    for el, n in held.items():
+        if n < share * total or el.tag not in ('div', 'section', 'span', 'td'):
+            continue
+        attrs = ' '.join(filter(None, (el.get('class'), el.get('id'))))
+        if attrs and _BOILER_ATTR.search(attrs) and not _CONTENT_ATTR.search(attrs):
+            for a in ('class', 'id'):
+                if a in el.attrib:
+                    del el.attrib[a]
+            cleared += 1
+    return cleared
+
+
+_COOKIE = re.compile(r'\bcookies?\b', re.I)
+_CONSENT_NOTICE = re.compile(
+    r'\b(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies\b'
+    r'|\bcookies?\s+(?:policy|settings|preferences|consent)\b|\baccept(?:ing)?\s+(?:all\s+)?cookies\b'
+    r'|\bconsent\b', re.I)
+
+
+def cut_consent_tail(paras: list) -> list:
+    """Drop a cookie-consent notice left at the end of the body: from a
+    paragraph in the second half that reads like one ('We use cookies ...',
+    'Cookie settings'), when at least 30% of the paragraphs from there on
+    mention cookies."""
+    n = len(paras)
+    for i in range(n // 2, n):
+        if _CONSENT_NOTICE.search(paras[i]) and _COOKIE.search(' '.join(paras[i:i + 3])):
+            rest = paras[i:]
+            if sum(1 for p in rest if _COOKIE.search(p)) >= 0.3 * len(rest):
+                return paras[:i]
+    return paras
 
 
 def _doc_text(doc, trim: bool) -> str:
@@ -457,7 +531,7 @@ class HtmlExtractor:
     #: ... and the balanced second pass replaces it when it is this much longer
     LONGER = 3.0
 
-    def __init__(self, second_pass: bool = True, trim_tail: bool = True):
+    def __init__(self, second_pass: bool = True, trim_tail: bool = True, unhide: bool = True):
         config = deepcopy(DEFAULT_CONFIG)
         config['DEFAULT']['EXTRACTION_TIMEOUT'] = '0'   # no signal-based timeout (threads)
         self._config = config
@@ -467,6 +541,7 @@ class HtmlExtractor:
         self._balanced_options = Extractor(**common)
         self._second_pass = second_pass
         self._trim = trim_tail
+        self._unhide = unhide
         self.pages = 0
         self.second_passes = 0   # pages that needed the second pass (for evals)
 
@@ -496,6 +571,8 @@ class HtmlExtractor:
         max_date = datetime.date.today() + datetime.timedelta(days=1)
         title_hint = _norm(pm.meta.get('og:title') or pm.title_tag or '')
         scan = _scan_body(tree, title_hint, max_date)
+        if self._unhide:
+            unhide_main_container(tree)
         doc = self._run(tree, self._options, url)
         text = _doc_text(doc, self._trim)
 
@@ -545,6 +622,8 @@ class HtmlExtractor:
                         break
 
         paras = _paragraphs(text)
+        if self._trim:
+            paras = cut_consent_tail(paras)
         if paras and title and _norm(paras[0]) == _norm(title):
             paras = paras[1:]
         body = '\n\n'.join(paras)
@@ -579,15 +658,20 @@ class HtmlExtractor:
 
     def _date(self, pm: _PageMeta, tree, doc, page_url, max_date, scan: '_Scan'):
         """Publication date, in this order:
-        1. the date shown with the headline (not labelled as an update), when
-           the metadata agrees with it (it is the metadata's publication or
-           modification date or htmldate's date), when the metadata has no
-           publication date, or when that "publication" date is also given as
-           the modification date (so it may be one);
-        2. the publication date of the structured metadata (JSON-LD, meta,
+        1. the date shown with the headline (not labelled as an update, and
+           not also shown there as the update date), when the metadata agrees
+           with it (it is the metadata's publication or modification date or
+           htmldate's date), when the metadata has no publication date, or
+           when that "publication" date is also given as the modification
+           date (so it may be one);
+        2. when the metadata has no trustworthy publication date: a date the
+           page labels as published ('Published ...', <time pubdate>) or that
+           directly precedes a labelled update date, anywhere on the page, if
+           it occurs only once (not a listing of other articles);
+        3. the publication date of the structured metadata (JSON-LD, meta,
            microdata) -- it beats modification dates and dates the page
            labels 'Updated';
-        3. without one: a shown update date, htmldate's date, a URL date."""
+        4. without one: a shown update date, htmldate's date, a URL date."""
         pub = _published_date(pm, tree, max_date)
         mods = _modified_dates(pm, max_date)
         ht = parse_date_value(doc.date, max_date) if doc is not None and doc.date else None
@@ -595,8 +679,15 @@ class HtmlExtractor:
         if shown:
             if pub and shown != pub and shown.day <= 12 and _swap_day_month(shown) == pub:
                 return pub, 'html'            # 10/09/2024 read in the wrong order
+            if shown == shown_update and pub and shown != pub:
+                shown = None                  # the page also labels it as the update date
+        if shown:
             if not pub or shown in mods or shown == ht or pub in mods:
                 return shown, 'html'
+        if not shown and (not pub or pub in mods):
+            d = labelled_publication_date(scan)
+            if d:
+                return d, 'html'
         if pub:
             return pub, 'html'
         for d in (shown_update, ht):
@@ -625,9 +716,13 @@ _VIS_DATE = re.compile(
     r'|(?<![\d/.])(?P<a4>\d{1,2})(?P<s4>[/.])(?P<b4>\d{1,2})(?P=s4)(?P<y4>(?:19|20)\d{2})(?![\d])'
     r')', re.I)
 _UPDATE_LABEL = re.compile(r'updat|modif|revis|edited|refreshed|aktualisiert|mis à jour|actualiz')
+_PUB_LABEL = re.compile(r'publish|posted|originally|publi[ée]|publicad|pubblicat|veröffentlicht|erschienen')
 
 
-def _visible_date(m: re.Match, max_date) -> Optional[datetime.date]:
+def _visible_date(m: re.Match, max_date, day_first: bool = False) -> Optional[datetime.date]:
+    """The date of a `_VIS_DATE` match. A numeric a/b/yyyy date is read day
+    first when a > 12 or the separator is '.', month first when b > 12, else
+    as `day_first` says (the page's locale)."""
     g = m.groupdict()
     if g['y1']:
         return _mk_date(g['y1'], _MONTHS[g['m1'].lower()[:3]], g['d1'], max_date)
@@ -638,16 +733,31 @@ def _visible_date(m: re.Match, max_date) -> Optional[datetime.date]:
     a, b = int(g['a4']), int(g['b4'])
     if g['s4'] == '.':                      # 24.12.2025: day first
         return _mk_date(g['y4'], b, a, max_date)
-    if a > 12:                              # 24/12/2025
+    if a > 12 or (day_first and b <= 12):   # 24/12/2025, or 03/04/2025 on a day-first page
         return _mk_date(g['y4'], b, a, max_date)
     return _mk_date(g['y4'], a, b, max_date)   # 12/24/2025 (US order by default)
+
+
+#: languages / locales that write numeric dates month first (03/04/2025 = March 4)
+_MONTH_FIRST_LANGS = ('en', 'en-us', 'en-ph', 'en-ca', 'es-us', 'fil')
+
+
+def _day_first(tree: HtmlElement) -> bool:
+    """Whether the page's language writes numeric dates day first: every
+    language but US-style English (no language: month first)."""
+    lang = (tree.get('lang') or tree.get('{http://www.w3.org/XML/1998/namespace}lang')
+            or tree.get('xml:lang') or '').strip().lower().replace('_', '-')
+    if not lang:
+        return False
+    return lang not in _MONTH_FIRST_LANGS and not lang.startswith('en-us')
 
 
 @dataclass
 class _Scan:
     text_len: int           # visible characters in <body>
     h1_offset: Optional[int]
-    dates: list             # [(offset, date, labelled_as_update)] of short, date-like visible text nodes, in order
+    dates: list             # [(offset, date, labelled_as_update, labelled_as_published)] of short,
+                            # date-like visible text nodes and <time datetime> values, in order
 
 
 def _class_label(el, inherited: int) -> int:
@@ -678,12 +788,18 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
     dates = []
     prev = ''
     labels = [-1]           # class-label stack
+    day_first = _day_first(tree)
+    order_votes = [0]       # numeric dates with a day > 12 first (+1) / second (-1)
+    ambiguous = []          # indexes in `dates` of numeric dates read by the default order
     time_attr = [-1]        # index in `dates` of the last <time datetime> entry
 
     def is_update(text_label: str, cls: int) -> bool:
         if _UPDATE_LABEL.search(text_label.lower()):
             return True
         return cls == 1
+
+    def is_published(text_label: str) -> bool:
+        return bool(_PUB_LABEL.search(text_label.lower()))
 
     def add_text(t, cls):
         nonlocal offset, prev
@@ -693,11 +809,17 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
         if len(s) <= 80:
             m = _VIS_DATE.search(s)
             if m:
-                d = _visible_date(m, max_date)
+                d = _visible_date(m, max_date, day_first)
+                a, b = m.group('a4'), m.group('b4')
+                if a and m.group('s4') == '/':
+                    order_votes[0] += (int(a) > 12) - (int(b) > 12)
                 if d:
                     if time_attr[0] == len(dates) - 1 and dates and dates[-1][0] == offset:
                         dates.pop()     # the shown text beats a <time datetime> (often UTC)
-                    dates.append((offset, d, is_update(prev[-30:] + ' ' + s[:m.start()], cls)))
+                    if a and m.group('s4') == '/' and int(a) != int(b) and max(int(a), int(b)) <= 12:
+                        ambiguous.append(len(dates))
+                    label = prev[-30:] + ' ' + s[:m.start()]
+                    dates.append((offset, d, is_update(label, cls), is_published(label)))
         prev = s
         offset += len(s) + 1
 
@@ -721,7 +843,9 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
             elif tag == 'time':
                 d = parse_date_value(el.get('datetime'), max_date)
                 if d:
-                    dates.append((offset, d, is_update(prev[-30:] + ' ' + (el.text or ''), cls)))
+                    label = prev[-30:] + ' ' + (el.text or '')
+                    dates.append((offset, d, is_update(label, cls),
+                                  is_published(label) or el.get('pubdate') is not None))
                     time_attr[0] = len(dates) - 1
             if el.text:
                 add_text(el.text, cls)
@@ -734,8 +858,36 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
                 labels.pop()
             if el is not body and el.tail:
                 add_text(el.tail, labels[-1] if labels[-1] != -1 else (labels[-2] if len(labels) > 1 else -1))
+    # numeric dates whose order the page's other dates settle (25/03/2025 -> day first)
+    if ambiguous and order_votes[0] and (order_votes[0] > 0) != day_first:
+        for i in ambiguous:
+            if i < len(dates):
+                o, d, upd, pub = dates[i]
+                d = _swap_day_month(d)
+                if d is not None and d <= max_date:
+                    dates[i] = (o, d, upd, pub)
     h1 = h1_title if h1_title is not None else h1_first
+    if h1_title is None and h1 is not None and h1 > 0.75 * offset:
+        h1 = None           # a footer / sidebar <h1>, not the headline
     return _Scan(offset, h1, dates)
+
+
+def labelled_publication_date(scan: _Scan, gap: int = 40) -> Optional[datetime.date]:
+    """The first date anywhere on the page that is labelled as the publication
+    date ('Published March 3, 2024', <time pubdate>) or that directly precedes
+    (within `gap` characters) a date labelled as an update ('March 3, 2024.
+    Updated: March 9, 2024'), and that occurs only once among the page's dates
+    (a date repeated in a list of teasers is not this article's)."""
+    dates = scan.dates
+    counts: dict = {}
+    for x in dates:
+        counts[x[1]] = counts.get(x[1], 0) + 1
+    for i, (off, d, upd, pub) in enumerate(dates):
+        if upd or counts[d] > 1:
+            continue
+        if pub or (i + 1 < len(dates) and dates[i + 1][2] and dates[i + 1][0] - off <= gap):
+            return d
+    return None
 
 
 def displayed_dates(scan: _Scan, before: int = 300, after: int = 1500) -> tuple:
@@ -750,19 +902,26 @@ def displayed_dates(scan: _Scan, before: int = 300, after: int = 1500) -> tuple:
     else:
         window = [x for x in scan.dates if h1 <= x[0] <= h1 + after]
         window += [x for x in reversed(scan.dates) if h1 - before <= x[0] < h1]
-    shown = next((d for _, d, upd in window if not upd), None)
-    shown_update = next((d for _, d, upd in window if upd), None)
+    shown = next((x[1] for x in window if not x[2]), None)
+    shown_update = next((x[1] for x in window if x[2]), None)
     return shown, shown_update
 
-
-# --------------------------------------------------------------------------
-# Beam wrapper.
-# --------------------------------------------------------------------------
 
 def html_draft_lines(page: HtmlPage) -> tuple:
     paragraphs = [p for p in page.text.split('\n') if p.strip()]
     return tuple(Line(i, p) for i, p in enumerate(paragraphs))
 
+
+def extract_draft(extractor: HtmlExtractor, draft: Draft) -> Draft:
+    """An HTML draft with its page turned into body lines and header fields."""
+    page = extractor.extract(draft.html or '', draft.url)
+    return dataclasses.replace(draft, html=None, lines=html_draft_lines(page), fields=page.fields,
+                               url=draft.url or page.url)
+
+
+# --------------------------------------------------------------------------
+# Beam wrapper.
+# --------------------------------------------------------------------------
 
 class _ExtractHtmlFn(beam.DoFn):
     def setup(self):
@@ -774,9 +933,7 @@ class _ExtractHtmlFn(beam.DoFn):
             yield draft
             return
         self._pages.inc()
-        page = self._extractor.extract(draft.html or '', draft.url)
-        yield dataclasses.replace(draft, html=None, lines=html_draft_lines(page), fields=page.fields,
-                                  url=draft.url or page.url)
+        yield extract_draft(self._extractor, draft)
 
 
 class ExtractHtml(beam.PTransform):
