@@ -15,6 +15,15 @@ def pinned_requirements():
     return [line.split('#', 1)[0].strip() for line in lines if line.split('#', 1)[0].strip()]
 
 
+def beam_pin():
+    return next(r for r in pinned_requirements() if r.startswith('apache-beam=='))
+
+
+def beam_extra(extra):
+    """Beam's own extra (gs:// or s3:// filesystems and runners) at the pinned Beam version."""
+    return beam_pin().replace('apache-beam', f'apache-beam[{extra}]')
+
+
 setup(
     name='news-ingest',
     version='0.1.0',
@@ -22,5 +31,7 @@ setup(
     python_requires='>=3.10',
     packages=find_packages(include=['pipeline', 'pipeline.*', 'transforms', 'transforms.*', 'schemas', 'schemas.*']),
     install_requires=pinned_requirements(),
+    # gs:// input/output and Dataflow: pip install '.[gcp]'; s3://: '.[aws]'.
+    extras_require={'gcp': [beam_extra('gcp')], 'aws': [beam_extra('aws')]},
     entry_points={'console_scripts': ['news-ingest=pipeline.run:main']},
 )

@@ -166,7 +166,7 @@ def date_spellings(d: datetime.date) -> set:
     for mon in months:
         for dd in days:
             out.update({f'{mon} {dd}, {y}', f'{mon} {dd} {y}', f'{dd} {mon} {y}', f'{dd} {mon}, {y}',
-                        f'{dd}. {mon} {y}', f'{dd} de {mon} de {y}'})
+                        f'{dd}. {mon} {y}', f'{dd} de {mon} de {y}', f'{y} {mon} {dd}'})
     return out
 
 

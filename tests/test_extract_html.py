@@ -342,3 +342,14 @@ def test_date_in_page_finds_common_spellings_only():
         assert date_in_page(page, gold), page
     assert not date_in_page(b'<p>June 1, 2018</p><p>2018-05-30</p>', gold)
     assert not date_in_page(b'<p>May 31, 2018</p>', None)
+
+
+def test_citation_date_in_highwire_form(extractor):
+    """Scholarly pages give citation_publication_date as '2024 Jun 30'."""
+    assert parse_date_value('2024 Jun 30') == datetime.date(2024, 6, 30)
+    html = ('<html><head><title>Effects of sleep on recall</title>'
+            '<meta name="citation_publication_date" content="2024 Jun 30"></head><body><article>'
+            '<h1>Effects of sleep on recall</h1>' + '<p>Participants slept for eight hours before the test, '
+            'and their recall improved markedly compared with the control group in every session.</p>' * 6 +
+            '</article></body></html>')
+    assert extractor.extract(html).fields.published_date == datetime.date(2024, 6, 30)

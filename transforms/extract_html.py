@@ -69,6 +69,8 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTH_RE = r'(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?'
 _TEXT_DATE_MDY = re.compile(_MONTH_RE + r'\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})', re.I)
 _TEXT_DATE_DMY = re.compile(r'(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?' + _MONTH_RE + r',?\s+((?:19|20)\d{2})', re.I)
+# Highwire Press / Google Scholar citation_* tags write '2024 Jun 30'.
+_TEXT_DATE_YMD = re.compile(r'((?:19|20)\d{2})\s+' + _MONTH_RE + r'\.?\s+(\d{1,2})\b', re.I)
 _URL_DATE = re.compile(r'/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)')
 _URL_DATE_COMPACT = re.compile(r'/((?:19|20)\d{2})(\d{2})(\d{2})/')
 
@@ -109,6 +111,9 @@ def parse_date_value(value, max_date: Optional[datetime.date] = None) -> Optiona
     m = _TEXT_DATE_DMY.search(s)
     if m:
         return _mk_date(m.group(3), _MONTHS[m.group(2).lower()[:3]], m.group(1), max_date)
+    m = _TEXT_DATE_YMD.search(s)
+    if m:
+        return _mk_date(m.group(1), _MONTHS[m.group(2).lower()[:3]], m.group(3), max_date)
     if re.fullmatch(r'\d{10}(?:\d{3})?', s):  # Unix timestamp (s or ms)
         ts = int(s[:10])
         try:
