@@ -772,6 +772,17 @@ def _split_headers(lines: tuple, find_title: bool, known: HeaderFields) -> Heade
     authors = []
     publisher = None
     wire = None
+
+    def record_byline(names, org):
+        """A byline's names join the authors; its organisation is a wire agency or the outlet."""
+        nonlocal wire, publisher
+        authors.extend(n for n in names if n not in authors)
+        agency = find_agency(org) if org else None
+        if agency:
+            wire = wire or agency
+        elif org:
+            publisher = publisher or org
+
     dl_date = None
 
     def cut(i, text, reason):
@@ -823,14 +834,7 @@ def _split_headers(lines: tuple, find_title: bool, known: HeaderFields) -> Heade
         # a byline, possibly with the date after it ("By Jane Doe | May 31, 2018")
         bp = parse_byline_parts(t)
         if bp and (_BY_RE.match(t) or title_line is not None or bp[1]):
-            names, org = bp
-            authors.extend(n for n in names if n not in authors)
-            if org:
-                ag = find_agency(org)
-                if ag:
-                    wire = wire or ag
-                else:
-                    publisher = publisher or org
+            record_byline(*bp)
             dd = parse_date(t)
             if dd:
                 dates.append((_rank('date'), order, dd, 'header'))
@@ -900,13 +904,7 @@ def _split_headers(lines: tuple, find_title: bool, known: HeaderFields) -> Heade
         pos = {ln.index: k for k, ln in enumerate(lines)}
         k = pos.get(bl.index)
         if k is not None and k not in removed:
-            authors.extend(n for n in names if n not in authors)
-            if org:
-                ag = find_agency(org)
-                if ag:
-                    wire = wire or ag
-                else:
-                    publisher = publisher or org
+            record_byline(names, org)
             removed[k] = 'byline'
             cut(k, bl.text, 'byline')
             for b in bio:
