@@ -50,6 +50,13 @@ def warc_bytes(responses, *, gzip_records=True, extra_records=True) -> bytes:
     return buffer.getvalue()
 
 
+def mojibake(utf8: bytes) -> str:
+    """UTF-8 bytes read as Windows-1252 the way browsers and editors do it
+    (bytes cp1252 leaves undefined become the same-numbered code points)."""
+    undefined = (0x81, 0x8d, 0x8f, 0x90, 0x9d)
+    return ''.join(chr(b) if b in undefined else bytes([b]).decode('cp1252') for b in utf8)
+
+
 def build_mixed_corpus(root: Path) -> dict:
     """Every input format and compression, plus bad inputs. Returns what a
     correct run must produce: the expected number of articles and rejects."""
@@ -67,6 +74,8 @@ def build_mixed_corpus(root: Path) -> dict:
     # UTF-16 and cp1252 text must decode, not be rejected.
     (root / 'seed000-utf16.txt').write_bytes(seed0.decode('utf-8').encode('utf-16'))
     (root / 'seed000-cp1252.txt').write_bytes(seed0.decode('utf-8').encode('cp1252'))
+    # Mojibake: UTF-8 once read as (sloppy) cp1252 and saved again as UTF-8. Must be repaired.
+    (root / 'seed000-mojibake.txt').write_bytes(mojibake(seed0).encode('utf-8'))
     # HTML, plain and gzipped.
     (root / 'page0002.html').write_bytes(dev_html('0002'))
     (root / 'page0004.html.gz').write_bytes(gzip.compress(dev_html('0004')))
@@ -92,8 +101,9 @@ def build_mixed_corpus(root: Path) -> dict:
     (root / 'junk.txt').write_bytes(bytes(range(256)) * 8)
     (root / 'truncated.txt.gz').write_bytes(gzip.compress(seed0)[:200])
     return {
-        # seed000, seed003 x6 (gz, bz2, xz, zst, no-ext gzip), utf16, cp1252, 2 html, 2 jsonl, 2 warc html
-        'articles': 1 + 5 + 2 + 2 + 2 + 2,
+        # seed000, seed003 x5 (gz, bz2, xz, zst, no-ext gzip), utf16, cp1252, mojibake, 2 html, 2 jsonl, 2 warc
+        'articles': 1 + 5 + 3 + 2 + 2 + 2,
+        'mojibake_repaired': 1,
         # jsonl: malformed, no content, wrong type; warc: png; empty, junk, truncated gzip
         'rejects': 3 + 1 + 3,
     }

@@ -123,8 +123,14 @@ def test_every_compression_gives_the_same_article(mixed_run):
     assert len(copies) == 5
     assert len({(a['text'], a['title']) for a in copies}) == 1
     utf16, cp1252 = by_name(articles, 'seed000-utf16.txt'), by_name(articles, 'seed000-cp1252.txt')
+    repaired = by_name(articles, 'seed000-mojibake.txt')
     original = by_name(articles, 'seed000.txt')
-    assert utf16['text'] == cp1252['text'] == original['text']
+    assert utf16['text'] == cp1252['text'] == repaired['text'] == original['text']
+
+
+def test_mojibake_repair_is_counted(mixed_run):
+    _, summary, expected = mixed_run
+    assert summary['mojibake_repaired'] == expected['mojibake_repaired']
 
 
 def test_jsonl_and_warc_records(mixed_run):

@@ -12,11 +12,10 @@ from typing import Union
 import apache_beam as beam
 
 from transforms.records import Article, Draft, Reject
+from transforms.split_headers import HEADER_REASONS
 from transforms.strip_boilerplate import assemble_paragraphs
 
 NAMESPACE = 'news_ingest'
-# Cuts that moved a header into a field rather than removing boilerplate.
-HEADER_REASONS = frozenset({'title', 'date_header', 'byline', 'dateline', 'wire_credit'})
 
 
 def body_text(draft: Draft) -> str:

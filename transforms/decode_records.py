@@ -205,20 +205,27 @@ def parse_record_date(value: Optional[str]) -> Optional[datetime.date]:
         return None
 
 
-def draft_from_record(record: RawRecord) -> Draft:
-    """Decode a record's payload into a Draft, or raise DecodeError."""
-    is_html = record.content_kind == 'html'
-    decoded = decode_bytes(record.payload, record.charset, is_html=is_html)
+def decode_record(record: RawRecord) -> Decoded:
+    """A record's payload as text, or raise DecodeError."""
+    return decode_bytes(record.payload, record.charset, is_html=record.content_kind == 'html')
+
+
+def draft_from_decoded(record: RawRecord, decoded: Decoded) -> Draft:
     record_date = parse_record_date(record.date)
     known = HeaderFields(title=record.title.strip() if record.title and record.title.strip() else None,
                          published_date=record_date, date_source='record' if record_date else 'none')
     common = dict(doc_id=make_doc_id(record.source_uri), source_uri=record.source_uri, format=record.format,
                   content_kind=record.content_kind, url=record.url, known=known,
                   raw=record.raw or record.payload)
-    if is_html:
+    if record.content_kind == 'html':
         return Draft(html=decoded.text, **common)
     lines = tuple(Line(i, line) for i, line in enumerate(decoded.text.splitlines()))
     return Draft(lines=lines, **common)
+
+
+def draft_from_record(record: RawRecord) -> Draft:
+    """Decode a record's payload into a Draft, or raise DecodeError."""
+    return draft_from_decoded(record, decode_record(record))
 
 
 class _DecodeFn(beam.DoFn):
@@ -228,12 +235,16 @@ class _DecodeFn(beam.DoFn):
 
     def process(self, record: RawRecord):
         try:
-            yield draft_from_record(record)
+            decoded = decode_record(record)
         except DecodeError as exc:
             self._rejected.inc()
             raw = record.raw or record.payload
             yield beam.pvalue.TaggedOutput('rejects', Reject(
                 record.source_uri, 'decode', exc.error, str(exc), len(raw), raw))
+            return
+        if decoded.repaired:
+            self._repaired.inc()
+        yield draft_from_decoded(record, decoded)
 
 
 class DecodeRecords(beam.PTransform):

@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+# Cut reasons of lines moved into a field (title, date, authors, wire credit)
+# rather than removed as boilerplate; 'author_bio' is boilerplate.
+HEADER_REASONS = frozenset({'title', 'date_header', 'byline', 'dateline', 'wire_credit'})
+
 @dataclass(frozen=True)
 class HeaderSplit:
     lines: tuple        # tuple[Line, ...]: lines left for the body (a line may be shortened)
