@@ -353,3 +353,20 @@ def test_citation_date_in_highwire_form(extractor):
             'and their recall improved markedly compared with the control group in every session.</p>' * 6 +
             '</article></body></html>')
     assert extractor.extract(html).fields.published_date == datetime.date(2024, 6, 30)
+
+
+def test_shown_date_earlier_than_metadata_is_the_original_publication(extractor):
+    # a story re-published (or migrated to a new CMS): the metadata dates the
+    # copy, the date shown with the headline is when the story came out
+    head = '<meta property="article:published_time" content="2024-08-07T10:00:00+00:00">'
+    before = '<h1>Volunteers build a garden</h1><div class="byline">By Ann Lee · Dec 30, 2013</div>'
+    out = extractor.extract(page(head=head, before_body=before))
+    assert out.fields.published_date == datetime.date(2013, 12, 30)
+    # a shown date one day off the metadata is a time-zone shift: metadata wins
+    before = '<h1>Volunteers build a garden</h1><div class="byline">By Ann Lee · Aug 6, 2024</div>'
+    out = extractor.extract(page(head=head, before_body=before))
+    assert out.fields.published_date == datetime.date(2024, 8, 7)
+    # a later shown date without an update label is not taken over the metadata
+    before = '<h1>Volunteers build a garden</h1><div class="byline">By Ann Lee · Nov 26, 2025</div>'
+    out = extractor.extract(page(head=head, before_body=before))
+    assert out.fields.published_date == datetime.date(2024, 8, 7)

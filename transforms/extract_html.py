@@ -668,7 +668,9 @@ class HtmlExtractor:
            with it (it is the metadata's publication or modification date or
            htmldate's date), when the metadata has no publication date, or
            when that "publication" date is also given as the modification
-           date (so it may be one);
+           date (so it may be one), or when the shown date is earlier than
+           the metadata's by more than a day (the page was re-published or
+           migrated and its metadata dates the copy, not the story);
         2. when the metadata has no trustworthy publication date: a date the
            page labels as published ('Published ...', <time pubdate>) or that
            directly precedes a labelled update date, anywhere on the page, if
@@ -687,7 +689,8 @@ class HtmlExtractor:
             if shown == shown_update and pub and shown != pub:
                 shown = None                  # the page also labels it as the update date
         if shown:
-            if not pub or shown in mods or shown == ht or pub in mods:
+            if (not pub or shown in mods or shown == ht or pub in mods
+                    or (pub - shown).days > 1):
                 return shown, 'html'
         if not shown and (not pub or pub in mods):
             d = labelled_publication_date(scan)
