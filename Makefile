@@ -12,7 +12,7 @@ OUTPUT ?= out
 ARGS   ?=
 DEV_DATA ?= ../shared/data/web-articles-dev
 
-.PHONY: install run test eval bench clean constraints
+.PHONY: install run test eval bench train-boilerplate clean constraints
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) bench/eval.py --data '$(DEV_DATA)'
+
+# Re-train transforms/boilerplate_model.json on text dumps of the dev pages' tune part.
+train-boilerplate: $(STAMP)
+	$(PY) bench/train_boilerplate.py --data '$(DEV_DATA)'
 
 bench: $(STAMP)
 	$(PY) bench/bench.py --data '$(DEV_DATA)'

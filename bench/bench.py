@@ -1,5 +1,7 @@
 """`make bench`: the pipeline's articles per second as a ratio against a bare
-trafilatura + langdetect loop over the same files, measured in the same run.
+trafilatura + langdetect loop over the same files, measured in the same run;
+then the text path on raw text dumps of the same pages against a bare
+jusText + langdetect loop.
 
     python bench/bench.py [--data DIR] [--pages N] [--workers 2]
 
@@ -46,11 +48,35 @@ print(json.dumps({'seconds': time.time() - start, 'articles': n,
                   'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
 
+BARE_TEXT_LOOP = r'''
+import html, json, resource, sys, time
+from pathlib import Path
+start = time.time()
+import justext
+from langdetect import DetectorFactory, detect
+DetectorFactory.seed = 0
+stoplist = justext.get_stoplist('English')
+n = 0
+for path in sorted(Path(sys.argv[1]).glob('*.txt')):
+    lines = path.read_text(encoding='utf-8').splitlines()
+    page = ''.join(f'<p>{html.escape(line)}</p>' for line in lines if line.strip())
+    paras = justext.justext(f'<html><body>{page}</body></html>'.encode('utf-8'), stoplist)
+    text = '\n\n'.join(p.text for p in paras if not p.is_boilerplate)
+    if text:
+        try:
+            detect(text[:3000])
+        except Exception:
+            pass
+        n += 1
+print(json.dumps({'seconds': time.time() - start, 'articles': n,
+                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
 PIPELINE = r'''
 import json, resource, sys, time
 start = time.time()
 from pipeline.run import run
-summary = run(['--input', sys.argv[1] + '/*.html.gz', '--output', sys.argv[2], '--quiet'] + sys.argv[3:])
+summary = run(['--input', sys.argv[1], '--output', sys.argv[2], '--quiet'] + sys.argv[3:])
 print(json.dumps({'seconds': time.time() - start, 'articles': summary['articles_written'],
                   'peak_mb': max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
@@ -79,9 +105,21 @@ def main(argv=None) -> int:
         for page in pages:
             shutil.copy(page, corpus / page.name)
         bare = measure(BARE_LOOP, str(corpus))
-        one = measure(PIPELINE, str(corpus), str(work / 'out1'))
-        many = measure(PIPELINE, str(corpus), str(work / 'out2'), '--direct_running_mode=multi_processing',
-                       f'--direct_num_workers={args.workers}')
+        one = measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out1'))
+        many = measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out2'),
+                       '--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
+        # the text path: the same pages as raw text dumps (bench/text_dumps.py)
+        sys.path.insert(0, str(REPO))
+        from bench.text_dumps import page_text_dump
+        dumps = work / 'text'
+        dumps.mkdir()
+        for page in pages:
+            text = page_text_dump(gzip.open(page).read().decode('utf-8', 'replace'))
+            (dumps / (page.name.split('.')[0] + '.txt')).write_text(text, encoding='utf-8')
+        bare_text = measure(BARE_TEXT_LOOP, str(dumps))
+        text_one = measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out3'))
+        text_many = measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out4'),
+                            '--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -94,6 +132,12 @@ def main(argv=None) -> int:
                     (f'pipeline, {args.workers} processes', many)]:
         print(f'{name:<34}{m["articles"]:>9}{m["seconds"]:>9.1f}{rate(m):>8.1f}'
               f'{rate(m) / rate(bare):>8.2f}{m["peak_mb"]:>9.0f}')
+    print(f'\nthe same {len(pages)} pages as raw text dumps')
+    print(f'{"run":<34}{"articles":>9}{"seconds":>9}{"art/s":>8}{"x bare":>8}{"peak MB":>9}')
+    for name, m in [('bare jusText + langdetect', bare_text), ('pipeline, 1 process', text_one),
+                    (f'pipeline, {args.workers} processes', text_many)]:
+        print(f'{name:<34}{m["articles"]:>9}{m["seconds"]:>9.1f}{rate(m):>8.1f}'
+              f'{rate(m) / rate(bare_text):>8.2f}{m["peak_mb"]:>9.0f}')
     return 0
 
 

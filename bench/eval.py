@@ -1,8 +1,13 @@
-"""`make eval`: score the HTML extraction step on the dev article pages.
+"""`make eval`: score the text path and the HTML path on the dev article pages.
 
-    python bench/eval.py [--data DIR] [--limit N] [--procs 2] [--dump FILE]
+    python bench/eval.py [--data DIR] [--limit N] [--procs 2] [--dump FILE] [--path both|text|html]
 
-For every page with a ground-truth body, runs `HtmlExtractor.extract` (on the
+Text path: every page is turned into a raw text dump (`bench/text_dumps.py`)
+and run through decode, header split, boilerplate model and assembly; its body
+is scored beside the raw dump's, jusText's on the same lines, and the rules'
+alone (`--boilerplate rules`).
+
+HTML path: for every page with a ground-truth body, runs `HtmlExtractor.extract` (on the
 HTML decoded to str) and, in the same process, bare
 `trafilatura.extract(html_bytes, output_format='json', with_metadata=True)`,
 and prints body bag-of-words P/R/F1 (macro; micro F1 too), date, title and
@@ -52,6 +57,8 @@ def load_pages(data: Path, limit=None) -> list:
 
 
 _EXTRACTOR = None
+_TEXT_MODEL = None
+_TEXT_RULES = None
 
 
 def _init_worker():
@@ -60,6 +67,9 @@ def _init_worker():
     logging.disable(logging.CRITICAL)
     from transforms.extract_html import HtmlExtractor
     _EXTRACTOR = HtmlExtractor()
+    global _TEXT_MODEL, _TEXT_RULES
+    from transforms.strip_boilerplate import BoilerplateRules, default_classifier
+    _TEXT_MODEL, _TEXT_RULES = default_classifier(), BoilerplateRules()
 
 
 def _score(text, date, title, authors, gt) -> dict:
@@ -85,6 +95,62 @@ def pipeline_article(raw: bytes, source: str, url):
     from transforms.split_headers import split_draft_headers
     draft = draft_from_record(RawRecord(source, 'html', raw, 'html', url=url))
     return assemble_article(split_draft_headers(extract_draft(_EXTRACTOR, draft)))
+
+
+def pipeline_text_article(raw: bytes, source: str, classifier=None):
+    """The pipeline's own path for a text dump, without Beam: decode, split
+    headers, strip boilerplate (the trained model unless `classifier` says
+    otherwise), assemble."""
+    from transforms.assemble_articles import assemble_article
+    from transforms.decode_records import draft_from_record
+    from transforms.records import RawRecord
+    from transforms.split_headers import split_draft_headers
+    from transforms.strip_boilerplate import strip_draft
+    draft = draft_from_record(RawRecord(source, 'text', raw, 'text'))
+    return assemble_article(strip_draft(classifier or _TEXT_MODEL, split_draft_headers(draft)))
+
+
+def justext_body(dump: str) -> str:
+    """jusText (default settings, English stoplist) on the dump's lines, each
+    given to it as a paragraph."""
+    import html as html_mod
+    import justext
+    page = ''.join(f'<p>{html_mod.escape(line)}</p>' for line in dump.splitlines())
+    paras = justext.justext(f'<html><body>{page}</body></html>'.encode('utf-8'), justext.get_stoplist('English'))
+    return '\n\n'.join(p.text for p in paras if not p.is_boilerplate)
+
+
+def _run_text_page(item):
+    from bench.text_dumps import page_text_dump
+    page_id, html_path, gt = item
+    raw = gzip.open(html_path, 'rb').read()
+    dump = page_text_dump(raw.decode('utf-8', 'replace'))
+    t0 = time.perf_counter()
+    article = pipeline_text_article(dump.encode('utf-8'), html_path + '.txt')
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    jt = justext_body(dump)
+    t_jt = time.perf_counter() - t0
+    rules = pipeline_text_article(dump.encode('utf-8'), html_path + '.txt', _TEXT_RULES)
+    gold = gt['main_content']
+    return dict(id=page_id, t_ours=t_ours, t_justext=t_jt,
+                raw=bag_of_words_counts(dump, gold), justext=bag_of_words_counts(jt, gold),
+                rules=bag_of_words_counts(getattr(rules, 'text', ''), gold),
+                ours=bag_of_words_counts(getattr(article, 'text', ''), gold))
+
+
+def render_text(results: list) -> str:
+    splits = [('all', results), ('tune', [r for r in results if not is_held_out(r['id'])]),
+              ('held-out', [r for r in results if is_held_out(r['id'])])]
+    cols = (('raw', 'raw'), ('justext', 'jusText'), ('rules', 'rules'), ('ours', 'model'))
+    lines = [f'{"text dumps":<24}' + ''.join(f'{f"{name} {label}":>17}' for name, _ in splits
+                                              for _, label in cols)]
+    stats = [[macro_micro([r[k] for r in rs]) for k, _ in cols] for _, rs in splits]
+    for label, key in (('pages', 'n'), ('body P (macro)', 'P'), ('body R (macro)', 'R'),
+                       ('body F1 (macro)', 'F1'), ('body F1 (micro)', 'microF1')):
+        fmt = '{:d}' if key == 'n' else '{:.4f}'
+        lines.append(f'{label:<24}' + ''.join(f'{fmt.format(s[key]):>17}' for split in stats for s in split))
+    return '\n'.join(lines)
 
 
 def _run_page(item):
@@ -166,11 +232,38 @@ def main(argv=None):
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--procs', type=int, default=2)
     ap.add_argument('--dump', type=Path, default=None, help='write per-page results as JSON Lines')
+    ap.add_argument('--path', choices=('both', 'html', 'text'), default='both',
+                    help='score the HTML path, the text-dump path, or both')
     args = ap.parse_args(argv)
 
     pages = load_pages(args.data, args.limit)
     if not pages:
         sys.exit(f'no pages with ground truth under {args.data}')
+    if args.path in ('text', 'both'):
+        run_text(pages, args)
+    if args.path in ('html', 'both'):
+        run_html(pages, args)
+
+
+def run_text(pages, args):
+    t0 = time.perf_counter()
+    with Pool(args.procs, initializer=_init_worker) as pool:
+        results = pool.map(_run_text_page, pages, chunksize=4)
+    wall = time.perf_counter() - t0
+    results.sort(key=lambda r: r['id'])
+    print(f'Text path on raw text dumps of {len(pages)} pages (all visible text, one block per line; '
+          f'held-out = ids ending in 0 or 5, sites the model was not trained on; "rules" = --boilerplate rules)')
+    print(render_text(results))
+    t_ours, t_jt = sum(r['t_ours'] for r in results), sum(r['t_justext'] for r in results)
+    print(f'\ntime: ours {t_ours:.1f}s, jusText {t_jt:.1f}s, ratio {t_ours / max(t_jt, 1e-9):.3f}; '
+          f'wall {wall:.1f}s with {args.procs} procs\n')
+    if args.dump:
+        with open(str(args.dump) + '.text.jsonl', 'w', encoding='utf-8') as fh:
+            for r in results:
+                fh.write(json.dumps(r) + '\n')
+
+
+def run_html(pages, args):
     t0 = time.perf_counter()
     with Pool(args.procs, initializer=_init_worker) as pool:
         results = pool.map(_run_page, pages, chunksize=4)

@@ -11,6 +11,7 @@ from transforms.detect_language import DetectLanguage
 from transforms.extract_html import ExtractHtml
 from transforms.flag_duplicates import FlagDuplicatePassages
 from transforms.read_dumps import ReadDumps
+from transforms.recurring_lines import CutRecurringLines, FindRecurringLines, RecurrencePolicy
 from transforms.split_headers import SplitHeaders
 from transforms.split_passages import SplitPassages
 from transforms.strip_boilerplate import StripBoilerplate
@@ -21,11 +22,13 @@ def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str):
     records, read_rejects = p | 'ReadDumps' >> ReadDumps(
         options.inputs, options.input_format, options.max_record_bytes)
     drafts, decode_rejects = records | 'DecodeRecords' >> DecodeRecords()
+    drafts = drafts | 'ExtractHtml' >> ExtractHtml() | 'SplitHeaders' >> SplitHeaders()
+    recurring = drafts | 'FindRecurringLines' >> FindRecurringLines(
+        RecurrencePolicy(min_docs=options.recurring_min_docs))
     articles, extract_rejects = (
         drafts
-        | 'ExtractHtml' >> ExtractHtml()
-        | 'SplitHeaders' >> SplitHeaders()
-        | 'StripBoilerplate' >> StripBoilerplate()
+        | 'StripBoilerplate' >> StripBoilerplate(use_model=options.boilerplate == 'model')
+        | 'CutRecurringLines' >> CutRecurringLines(recurring)
         | 'AssembleArticles' >> AssembleArticles())
     flagged, clusters = (
         articles

@@ -12,6 +12,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from transforms.read_dumps import DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS
 from transforms.flag_duplicates import MIN_PASSAGE_WORDS
+from transforms.recurring_lines import RecurrencePolicy
 
 
 class UsageError(Exception):
@@ -25,6 +26,8 @@ class IngestOptions:
     input_format: str = 'auto'
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     min_passage_words: int = MIN_PASSAGE_WORDS
+    boilerplate: str = 'model'
+    recurring_min_docs: int = RecurrencePolicy.min_docs
     run_id: Optional[str] = None
     quiet: bool = False
 
@@ -48,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help='records larger than this are rejected, not truncated (default %(default)s)')
     parser.add_argument('--min-passage-words', type=int, default=MIN_PASSAGE_WORDS,
                         help='shorter passages never form reuse clusters (default %(default)s)')
+    parser.add_argument('--boilerplate', default='model', choices=('model', 'rules'),
+                        help='line classifier for text dumps: the trained model, or the rules alone')
+    parser.add_argument('--recurring-min-docs', type=int, default=RecurrencePolicy.min_docs,
+                        help='a line in at least this many articles of one site (and a large enough share '
+                             'of them) is that site\'s boilerplate (default %(default)s)')
     parser.add_argument('--run-id', default=None,
                         help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
     parser.add_argument('--quiet', action='store_true', help='print only the summary')
@@ -61,7 +69,10 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         raise UsageError('--max-record-bytes must be positive')
     if known.min_passage_words < 1:
         raise UsageError('--min-passage-words must be at least 1')
+    if known.recurring_min_docs < 2:
+        raise UsageError('--recurring-min-docs must be at least 2 (one article is no recurrence)')
     return IngestOptions(
         inputs=tuple(known.input), output=known.output.rstrip('/') or '/', input_format=known.input_format,
         max_record_bytes=known.max_record_bytes, min_passage_words=known.min_passage_words,
+        boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
         run_id=known.run_id, quiet=known.quiet), beam_args

@@ -34,11 +34,14 @@ __all__ = ['BoilerplateRules', 'LineClassifier', 'assemble_paragraphs', 'clean_t
 
 REASONS = ('navigation', 'share_prompt', 'subscribe_prompt', 'newsletter', 'cookie_notice',
            'related_links', 'advertisement', 'comments_prompt', 'copyright', 'image_credit',
-           'caption', 'url', 'repeated_line', 'author_bio', 'short_fragment')
+           'caption', 'url', 'repeated_line', 'author_bio', 'short_fragment', 'not_article_text',
+           'recurring_line')
+#: the reasons the rules find in a line (or its unit) by itself
+HARD_REASONS = REASONS[:REASONS.index('not_article_text')]
 
 
 class LineClassifier(Protocol):
-    def strip(self, lines: Sequence[Line]) -> tuple: ...
+    def strip(self, lines: Sequence[Line], header_cuts: Sequence[Cut] = ()) -> tuple: ...
 
 
 # ------------------------------------------------------------------ detectors
@@ -176,6 +179,23 @@ def _hard_reason(t: str, n_words: int) -> Optional[str]:
     return None
 
 
+@dataclasses.dataclass
+class RuleAnalysis:
+    """What `BoilerplateRules` found in one article's lines. Indexes are
+    positions in the line tuple; a unit (a paragraph hard-wrapped over
+    several lines) is named by its first line."""
+    texts: list            # whitespace-normalized line texts
+    line_index: list       # each line's index in the input (Line.index)
+    idx: list              # positions of the non-empty lines
+    hard: dict             # line -> reason from the line's own evidence (or None)
+    unit_of: dict          # line -> unit
+    unit_hard: dict        # unit -> hard reason (or None)
+    quality: dict          # unit -> 'good' | 'neargood' | 'short' | 'bad', before context
+    final: dict            # unit -> 'good' | 'bad', after context
+    reasons: list          # per line: None (kept) or the reason it is cut
+    foreign: bool          # the page has too few English stopwords to judge by them
+
+
 class BoilerplateRules:
     """Rule-based boilerplate classifier for the lines of one article.
 
@@ -192,11 +212,12 @@ class BoilerplateRules:
         self.neargood_stopwords = neargood_stopwords
 
     # -------------------------------------------------------------- public
-    def strip(self, lines: Sequence[Line]) -> tuple:
+    def strip(self, lines: Sequence[Line], header_cuts: Sequence[Cut] = ()) -> tuple:
         """(kept, cuts): `kept` are the input lines judged to be body text,
         blank lines included (they separate paragraphs), in input order;
         `cuts` are the others, one Cut per line with its reason. Every input
-        line is in exactly one of the two."""
+        line is in exactly one of the two. The rules do not use
+        `header_cuts` (the model does)."""
         try:
             return self._strip(tuple(lines or ()))
         except Exception:  # pragma: no cover - last-resort guard: keep everything
@@ -218,12 +239,19 @@ class BoilerplateRules:
         return tuple(kept), tuple(cuts)
 
     def _classify(self, lines: tuple) -> list:
+        return self.analyse(lines).reasons
+
+    def analyse(self, lines: Sequence[Line]) -> 'RuleAnalysis':
+        """Every intermediate verdict of the rules for the lines of one
+        article (the evidence `BoilerplateModel` learns from), with the
+        rules' own final reasons."""
+        lines = tuple(lines or ())
         n_all = len(lines)
         texts = [_norm_ws(ln.text) for ln in lines]
         idx = [i for i in range(n_all) if texts[i]]          # non-empty lines
         out = [None] * n_all
         if not idx:
-            return out
+            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, out, False)
         nwords = {i: len(_words(texts[i])) for i in idx}
         all_words = [w.lower() for i in idx for w in _words(texts[i])]
         sw_total = sum(1 for w in all_words if w in STOPWORDS)
@@ -305,6 +333,27 @@ class BoilerplateRules:
 
         # 8. reasons for the units that context removed
         for u, r in self._reasons_for_removed(units, uhard, final, utext, unw).items():
+            for i in members[u]:
+                out[i] = r
+        unit_of = {i: u for u in units for i in members[u]}
+        return RuleAnalysis(texts, [ln.index for ln in lines], idx, hard, unit_of, uhard, cls, final, out, foreign)
+
+    def reasons_for(self, analysis: 'RuleAnalysis', keep_units: dict) -> list:
+        """Per line, the reason to give for cutting it when another judge
+        (the model) decided which units to keep: the rules' hard reason for
+        the unit, else what the run of cut units around it says."""
+        a = analysis
+        members: dict = {}
+        for i in a.idx:
+            members.setdefault(a.unit_of[i], []).append(i)
+        units = sorted(members)
+        final = {u: 'good' if keep_units.get(u, True) else 'bad' for u in units}
+        utext = {u: ' '.join(a.texts[i] for i in members[u]) for u in units}
+        unw = {u: len(_words(utext[u])) for u in units}
+        out = [None] * len(a.texts)
+        for u, r in self._reasons_for_removed(units, a.unit_hard, final, utext, unw).items():
+            if r == 'short_fragment' and a.quality.get(u) in ('good', 'neargood'):
+                r = 'not_article_text'     # prose, but not this article's (comments, teasers, promos)
             for i in members[u]:
                 out[i] = r
         return out
@@ -491,17 +540,29 @@ def text_to_lines(text: str) -> tuple:
     return tuple(Line(i, t) for i, t in enumerate((text or '').splitlines()))
 
 
+_DEFAULT_CLASSIFIER = []
+
+
+def default_classifier() -> LineClassifier:
+    """The pipeline's line classifier, the trained `BoilerplateModel`, loaded
+    once per process."""
+    if not _DEFAULT_CLASSIFIER:
+        from transforms.boilerplate_model import BoilerplateModel   # it imports this module
+        _DEFAULT_CLASSIFIER.append(BoilerplateModel())
+    return _DEFAULT_CLASSIFIER[0]
+
+
 def clean_text_dump(text: str, known: HeaderFields = HeaderFields(), *,
                     find_title: bool = True, rules: Optional[LineClassifier] = None) -> tuple:
     """Text dump -> (body text, HeaderFields, cuts sorted by line).
 
     lines -> split_headers (title, dates, byline, dateline, credits,
-    trailing byline + bio) -> rules.strip (BoilerplateRules by default) ->
-    assemble_paragraphs. Never raises."""
+    trailing byline + bio) -> rules.strip (the trained BoilerplateModel by
+    default, as in the pipeline) -> assemble_paragraphs. Never raises."""
     try:
         lines = text_to_lines(text if isinstance(text, str) else str(text or ''))
         hs = split_headers(lines, find_title=find_title, known=known or HeaderFields())
-        kept, cuts = (rules or BoilerplateRules()).strip(hs.lines)
+        kept, cuts = (rules or default_classifier()).strip(hs.lines, hs.cuts)
         body = assemble_paragraphs(kept)
         all_cuts = tuple(sorted(tuple(hs.cuts) + tuple(cuts), key=lambda c: c.line_index))
         return body, hs.fields, all_cuts
@@ -513,21 +574,36 @@ def clean_text_dump(text: str, known: HeaderFields = HeaderFields(), *,
 # Beam wrapper.
 # --------------------------------------------------------------------------
 
+def strip_draft(model: LineClassifier, draft: Draft) -> Draft:
+    """A text dump's draft with its boilerplate lines moved to `cuts`. HTML
+    drafts pass unchanged: trafilatura has already dropped the chrome."""
+    if draft.content_kind != 'text':
+        return draft
+    kept, cuts = model.strip(draft.lines, draft.cuts)
+    return dataclasses.replace(draft, lines=tuple(kept), cuts=tuple(draft.cuts) + tuple(cuts))
+
+
 class _StripBoilerplateFn(beam.DoFn):
+    def __init__(self, use_model: bool):
+        self._use_model = use_model
+
     def setup(self):
-        self._model = BoilerplateRules()
+        self._model = default_classifier() if self._use_model else BoilerplateRules()
+        self._cut = beam.metrics.Metrics.counter('news_ingest', 'boilerplate_lines_cut')
 
     def process(self, draft: Draft):
-        # HTML bodies come from trafilatura, which has already dropped the chrome.
-        if draft.content_kind != 'text':
-            yield draft
-            return
-        kept, cuts = self._model.strip(draft.lines)
-        yield dataclasses.replace(draft, lines=tuple(kept), cuts=tuple(draft.cuts) + tuple(cuts))
+        stripped = strip_draft(self._model, draft)
+        self._cut.inc(len(stripped.cuts) - len(draft.cuts))
+        yield stripped
 
 
 class StripBoilerplate(beam.PTransform):
-    """Drafts -> drafts of text dumps with boilerplate lines moved to `cuts`."""
+    """Drafts -> drafts of text dumps with boilerplate lines moved to `cuts`:
+    by the trained `BoilerplateModel`, or by the rules alone (`use_model=False`)."""
+
+    def __init__(self, use_model: bool = True):
+        super().__init__()
+        self._use_model = use_model
 
     def expand(self, drafts):
-        return drafts | 'Strip' >> beam.ParDo(_StripBoilerplateFn())
+        return drafts | 'Strip' >> beam.ParDo(_StripBoilerplateFn(self._use_model))

@@ -1,0 +1,441 @@
+"""`BoilerplateModel`: the learned line classifier for scraped page text (no Beam).
+
+Why a model: the rules in `BoilerplateRules` each see one kind of evidence
+(a call-to-action word, stopword density, the class of the neighbours) and
+decide alone. Real page text needs these weighed together: a short line
+between two body paragraphs is a subhead, the same line under the footer is
+a link. The model is a small gradient-boosted tree ensemble over per-line
+features that include every verdict of the rules, so it learns where the
+rules are right and where they are not.
+
+Features (all computed inside one article, never keyed to a site):
+  * the line itself: length, words, stopword density, sentence punctuation,
+    capitalisation, digits, separators, URLs, second person, quotes;
+  * the rules' evidence: the hard reason (call-to-action, URL, credit, ...),
+    the quality class before context and the rules' final verdict;
+  * position and context: where the line sits in the page and relative to
+    the run of prose, how much prose surrounds it in windows of 1-10 lines,
+    the shape of its neighbours, how often it repeats in the article.
+
+The ensemble is trained by `bench/train_boilerplate.py` on raw text dumps of
+the tune part of the dev pages (pages whose site is also in the held-out part
+excluded) and shipped as `boilerplate_model.json` beside this file: inference
+is plain numpy, with no training library on the workers.
+
+A hard-wrapped paragraph (one unit of the rules) is kept or cut whole: its
+lines' probabilities are averaged, weighted by length.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from transforms.records import Cut, Line
+from transforms.split_headers import STOPWORDS, _words
+from transforms.strip_boilerplate import (HARD_REASONS, BoilerplateRules, RuleAnalysis, _SECOND_PERSON,
+                                          _SENT_FINAL, _SENT_PUNCT, _URL_ANY)
+
+MODEL_PATH = Path(__file__).with_name('boilerplate_model.json')
+
+_QUALITY = ('good', 'neargood', 'short', 'bad')
+_HARD = HARD_REASONS
+_SEPARATORS = re.compile(r'[|»›•·>/]')
+_QUOTE = re.compile('["“”«»]')
+_WINDOWS = (1, 2, 5, 10)
+_COMMENT_META = re.compile(
+    r'(?i)^\W*(?:reply|report|permalink|flag|like|upvote|share)\W*$|\bsays:?\s*$|\b(?:reply|replies)\b|'
+    r'\b\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b|\bat\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\b|'
+    r'\(score:|^\s*@\w+')
+_SENTENCE_END = re.compile(r'[.!?…](?:["”’\')\]]*)(?:\s|$)')
+_NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
+
+
+def feature_names() -> list:
+    names = ['log_chars', 'n_words', 'stopword_density', 'ends_sentence', 'has_sentence_punct',
+             'starts_upper', 'capitalised_share', 'digit_share', 'punct_share', 'url_share',
+             'second_person', 'all_caps', 'ends_colon', 'separators', 'mean_word_len', 'has_quote',
+             'commas_per_word', 'repeats_in_article', 'unit_lines', 'unit_log_chars']
+    names += [f'hard_{r}' for r in _HARD] + ['hard_any']
+    names += [f'quality_{q}' for q in _QUALITY] + ['rules_keep']
+    names += ['rel_line', 'rel_chars', 'in_prose_run', 'lines_before_prose', 'lines_after_prose',
+              'lines_to_kept_before', 'lines_to_kept_after', 'chars_to_kept_before', 'chars_to_kept_after']
+    names += [f'kept_share_w{w}' for w in _WINDOWS] + [f'good_share_w{w}' for w in _WINDOWS]
+    names += [f'{k}_{o:+d}' for o in _NEIGHBOURS
+              for k in ('log_chars', 'stopword_density', 'rules_keep', 'ends_sentence', 'hard_any')]
+    names += ['doc_log_lines', 'doc_log_chars', 'doc_kept_share', 'foreign']
+    names += ['in_main_region', 'lines_to_main_region', 'main_region_share', 'short_run', 'good_run',
+              'title_known', 'after_title', 'lines_from_title']
+    names += ['topic_share', 'topic_weight', 'title_share', 'sentences', 'words_per_sentence']
+    names += ['ends_ellipsis', 'comment_meta', 'comment_meta_w3', 'after_comments_heading',
+              'related_heading_before', 'prose_block_rank', 'prose_block_share', 'prose_blocks_before']
+    names += ['blank_before', 'blank_after', 'block_prev_good', 'block_next_good', 'page_has_blanks']
+    return names
+
+
+def main_region(chars: np.ndarray, quality: list) -> tuple:
+    """(first, last) line of the stretch of the page with the most prose: the
+    maximum-sum run, where prose lines add their length and every other line
+    costs (short menu and link lines add up to a wall between stretches)."""
+    weight = {'good': 1.0, 'neargood': 0.3}
+    best, best_span, cur, start = 0.0, None, 0.0, 0
+    for k, (c, q) in enumerate(zip(chars, quality)):
+        if cur <= 0:
+            cur, start = 0.0, k
+        cur += c * weight.get(q, -0.5) - 10.0
+        if cur > best:
+            best, best_span = cur, (start, k)
+    return best_span
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """Per line: the length of the run of equal flags it belongs to."""
+    out = np.zeros(len(flags))
+    k = 0
+    while k < len(flags):
+        j = k
+        while j + 1 < len(flags) and flags[j + 1] == flags[k]:
+            j += 1
+        out[k:j + 1] = j - k + 1
+        k = j + 1
+    return out
+
+
+def _content_words(words: list) -> list:
+    return [w.lower() for w in words if len(w) > 2 and w.lower() not in STOPWORDS]
+
+
+def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
+    """One row of `feature_names()` per non-empty line (`a.idx` order).
+    `title` is the headline line the header split took out, if it found one."""
+    names = feature_names()
+    n = len(a.idx)
+    X = np.zeros((n, len(names)), dtype=np.float64)
+    if not n:
+        return X
+    col = {name: j for j, name in enumerate(names)}
+    texts = [a.texts[i] for i in a.idx]
+    chars = np.array([len(t) for t in texts], dtype=np.float64)
+    words = [_words(t) for t in texts]
+    nw = np.array([len(w) for w in words], dtype=np.float64)
+    sw = np.array([sum(x.lower() in STOPWORDS for x in w) / len(w) if w else 0.0 for w in words])
+    ends = np.array([bool(_SENT_FINAL.search(t)) for t in texts], dtype=np.float64)
+    keep = np.array([a.final.get(a.unit_of[i]) == 'good' for i in a.idx], dtype=np.float64)
+    good = np.array([a.quality.get(a.unit_of[i]) == 'good' for i in a.idx], dtype=np.float64)
+    hard = [a.hard.get(i) or a.unit_hard.get(a.unit_of[i]) for i in a.idx]
+    hard_any = np.array([h is not None for h in hard], dtype=np.float64)
+    counts = Counter(t.lower() for t in texts)
+    unit_sizes = Counter(a.unit_of[i] for i in a.idx)
+    unit_chars: Counter = Counter()
+    for i, c in zip(a.idx, chars):
+        unit_chars[a.unit_of[i]] += c + 1
+
+    X[:, col['log_chars']] = np.log1p(chars)
+    X[:, col['n_words']] = nw
+    X[:, col['stopword_density']] = sw
+    X[:, col['ends_sentence']] = ends
+    for k, (t, w) in enumerate(zip(texts, words)):
+        X[k, col['has_sentence_punct']] = bool(_SENT_PUNCT.search(t))
+        X[k, col['starts_upper']] = t[:1].isupper()
+        X[k, col['capitalised_share']] = sum(x[:1].isupper() for x in w) / len(w) if w else 0.0
+        X[k, col['digit_share']] = sum(map(str.isdigit, t)) / len(t)
+        X[k, col['punct_share']] = (len(t) - sum(map(str.isalnum, t)) - sum(map(str.isspace, t))) / len(t)
+        X[k, col['url_share']] = sum(len(u) for u in _URL_ANY.findall(t)) / len(t)
+        X[k, col['second_person']] = bool(_SECOND_PERSON.search(t))
+        X[k, col['all_caps']] = t.isupper()
+        X[k, col['ends_colon']] = t.endswith(':')
+        X[k, col['separators']] = len(_SEPARATORS.findall(t))
+        X[k, col['mean_word_len']] = sum(map(len, w)) / len(w) if w else 0.0
+        X[k, col['has_quote']] = bool(_QUOTE.search(t))
+        X[k, col['commas_per_word']] = t.count(',') / max(1, len(w))
+        X[k, col['repeats_in_article']] = counts[t.lower()] - 1
+        u = a.unit_of[a.idx[k]]
+        X[k, col['unit_lines']] = unit_sizes[u]
+        X[k, col['unit_log_chars']] = math.log1p(unit_chars[u])
+        if hard[k] is not None and f'hard_{hard[k]}' in col:
+            X[k, col[f'hard_{hard[k]}']] = 1.0
+        q = a.quality.get(u)
+        if q in _QUALITY:
+            X[k, col[f'quality_{q}']] = 1.0
+    X[:, col['hard_any']] = hard_any
+    X[:, col['rules_keep']] = keep
+
+    # position, and where the run of prose is
+    pos = np.arange(n, dtype=np.float64)
+    X[:, col['rel_line']] = pos / max(1, n - 1)
+    cum = np.cumsum(chars) - chars
+    total = float(chars.sum()) or 1.0
+    X[:, col['rel_chars']] = cum / total
+    good_pos = np.flatnonzero(good)
+    if good_pos.size:
+        first, last = good_pos[0], good_pos[-1]
+        X[:, col['in_prose_run']] = (pos >= first) & (pos <= last)
+        X[:, col['lines_before_prose']] = np.log1p(np.maximum(0, first - pos))
+        X[:, col['lines_after_prose']] = np.log1p(np.maximum(0, pos - last))
+    else:
+        X[:, col['lines_before_prose']] = math.log1p(n)
+        X[:, col['lines_after_prose']] = math.log1p(n)
+    X[:, col['lines_to_kept_before']], X[:, col['chars_to_kept_before']] = _distance_to(keep, chars, forward=False)
+    X[:, col['lines_to_kept_after']], X[:, col['chars_to_kept_after']] = _distance_to(keep, chars, forward=True)
+
+    # how much of the text around the line is prose, excluding the line itself
+    kept_chars = keep * chars
+    good_chars = good * chars
+    ck, cg, ca = (np.concatenate(([0.0], np.cumsum(v))) for v in (kept_chars, good_chars, chars))
+    for w in _WINDOWS:
+        lo = np.clip(pos - w, 0, n).astype(int)
+        hi = np.clip(pos + w + 1, 0, n).astype(int)
+        around = ca[hi] - ca[lo] - chars
+        denom = np.where(around > 0, around, 1.0)
+        X[:, col[f'kept_share_w{w}']] = (ck[hi] - ck[lo] - kept_chars) / denom
+        X[:, col[f'good_share_w{w}']] = (cg[hi] - cg[lo] - good_chars) / denom
+
+    own = {'log_chars': X[:, col['log_chars']], 'stopword_density': sw, 'rules_keep': keep,
+           'ends_sentence': ends, 'hard_any': hard_any}
+    for o in _NEIGHBOURS:
+        src = pos + o
+        valid = (src >= 0) & (src < n)
+        srci = np.clip(src, 0, n - 1).astype(int)
+        for k, v in own.items():
+            X[:, col[f'{k}_{o:+d}']] = np.where(valid, v[srci], -1.0)
+
+    X[:, col['doc_log_lines']] = math.log1p(n)
+    X[:, col['doc_log_chars']] = math.log1p(total)
+    X[:, col['doc_kept_share']] = float(kept_chars.sum()) / total
+    X[:, col['foreign']] = float(a.foreign)
+
+    quality = [a.quality.get(a.unit_of[i]) for i in a.idx]
+    span = main_region(chars, quality)
+    if span is not None:
+        lo, hi = span
+        X[:, col['in_main_region']] = (pos >= lo) & (pos <= hi)
+        X[:, col['lines_to_main_region']] = np.log1p(np.maximum(lo - pos, 0) + np.maximum(pos - hi, 0))
+        X[:, col['main_region_share']] = chars[lo:hi + 1].sum() / total
+    else:
+        X[:, col['lines_to_main_region']] = math.log1p(n)
+    X[:, col['short_run']] = np.log1p(_run_lengths(nw < 8) * (nw < 8))
+    X[:, col['good_run']] = np.log1p(_run_lengths(good > 0) * (good > 0))
+    if title is not None:
+        line_index = np.array([a.line_index[i] for i in a.idx], dtype=np.float64)
+        X[:, col['title_known']] = 1.0
+        X[:, col['after_title']] = line_index > title.line_index
+        d = line_index - title.line_index
+        X[:, col['lines_from_title']] = np.sign(d) * np.log1p(np.abs(d))
+
+    # comment threads and teaser lists are prose too: what marks them is the
+    # furniture around them (reply links, user/time lines, a Comments heading)
+    meta = np.array([bool(_COMMENT_META.search(t)) and len(w) <= 12 for t, w in zip(texts, words)], dtype=float)
+    X[:, col['ends_ellipsis']] = [t.endswith(('…', '...')) for t in texts]
+    X[:, col['comment_meta']] = meta
+    cm = np.concatenate(([0.0], np.cumsum(meta)))
+    lo3, hi3 = np.clip(pos - 3, 0, n).astype(int), np.clip(pos + 4, 0, n).astype(int)
+    X[:, col['comment_meta_w3']] = cm[hi3] - cm[lo3] - meta
+    first_good = good_pos[0] if good_pos.size else n
+    heading_seen = related_seen = False
+    for k in range(n):
+        X[k, col['after_comments_heading']] = heading_seen
+        X[k, col['related_heading_before']] = related_seen
+        if k > first_good and hard[k] == 'comments_prompt':
+            heading_seen = True
+        if k > first_good and hard[k] == 'related_links':
+            related_seen = True
+    # blocks of prose: runs of good lines that at most 2 other lines interrupt
+    block = np.full(n, -1)
+    b, gap = -1, 99
+    for k in range(n):
+        if good[k]:
+            if gap > 2:
+                b += 1
+            block[k] = b
+            gap = 0
+        else:
+            gap += 1
+    if b >= 0:
+        sizes = np.bincount(block[block >= 0], weights=chars[block >= 0], minlength=b + 1)
+        rank = np.argsort(np.argsort(-sizes))
+        # lines between blocks belong to the block before them
+        owner = np.maximum.accumulate(np.where(block >= 0, block, -1))
+        has = owner >= 0
+        X[:, col['prose_block_rank']] = np.where(has, rank[np.maximum(owner, 0)], b + 1)
+        X[:, col['prose_block_share']] = np.where(has, sizes[np.maximum(owner, 0)] / total, 0.0)
+        X[:, col['prose_blocks_before']] = np.where(has, owner, -1)
+
+    # blank lines: where the dump has them, they delimit the page's blocks
+    # (a paragraph, a menu): a short line in the same block as prose is prose
+    blank_before = np.array([i > 0 and not a.texts[i - 1] for i in a.idx], dtype=float)
+    blank_after = np.array([i + 1 < len(a.texts) and not a.texts[i + 1] for i in a.idx], dtype=float)
+    X[:, col['blank_before']] = blank_before
+    X[:, col['blank_after']] = blank_after
+    X[:, col['page_has_blanks']] = float(len(a.idx) < len(a.texts))
+    X[1:, col['block_prev_good']] = (1 - blank_before[1:]) * good[:-1]
+    X[:-1, col['block_next_good']] = (1 - blank_after[:-1]) * good[1:]
+
+    # topicality: body lines share the vocabulary of the article's prose and
+    # headline; menus, promos and teasers for other stories do not
+    content = [_content_words(w) for w in words]
+    vocab: Counter = Counter()
+    for k in np.flatnonzero(good):
+        vocab.update(set(content[k]))
+    title_words = set(_content_words(_words(title.text))) if title is not None else set()
+    for k, cw in enumerate(content):
+        if not cw:
+            continue
+        own = 1 if good[k] else 0
+        counts = [vocab[w] - (own if w in vocab else 0) for w in cw]
+        X[k, col['topic_share']] = sum(c > 0 for c in counts) / len(cw)
+        X[k, col['topic_weight']] = sum(math.log1p(max(c, 0)) for c in counts) / len(cw)
+        if title_words:
+            X[k, col['title_share']] = sum(w in title_words for w in cw) / len(cw)
+        n_sent = len(_SENTENCE_END.findall(texts[k])) or 1
+        X[k, col['sentences']] = n_sent
+        X[k, col['words_per_sentence']] = nw[k] / n_sent
+    return X
+
+
+def _distance_to(flags: np.ndarray, chars: np.ndarray, forward: bool) -> tuple:
+    """Per line: log(1 + lines) and log(1 + characters) to the nearest flagged
+    line before it (or after it, `forward`); a large value where there is none."""
+    n = len(flags)
+    lines_out = np.full(n, math.log1p(n + 1))
+    chars_out = np.full(n, math.log1p(float(chars.sum()) + 1))
+    order = range(n - 1, -1, -1) if forward else range(n)
+    last, acc = None, 0.0
+    for k in order:
+        if last is not None:
+            lines_out[k] = math.log1p(abs(k - last))
+            chars_out[k] = math.log1p(acc)
+        acc += chars[k]
+        if flags[k]:
+            last, acc = k, 0.0
+    return lines_out, chars_out
+
+
+def title_cut(header_cuts: Sequence[Cut]) -> Optional[Cut]:
+    """The headline among the header split's cuts."""
+    return next((c for c in header_cuts or () if c.reason == 'title'), None)
+
+
+class TreeEnsemble:
+    """A binary gradient-boosted tree ensemble, evaluated with numpy.
+
+    `nodes` holds every tree's nodes in one table (feature, threshold, left,
+    right, value, is_leaf; children as absolute row numbers), `roots` the
+    first row of each tree. All trees are walked at once, one level per step."""
+
+    def __init__(self, spec: dict):
+        self.baseline = float(spec['baseline'])
+        self.feature = np.asarray(spec['feature'], dtype=np.int64)
+        self.threshold = np.asarray(spec['threshold'], dtype=np.float64)
+        self.left = np.asarray(spec['left'], dtype=np.int64)
+        self.right = np.asarray(spec['right'], dtype=np.int64)
+        self.value = np.asarray(spec['value'], dtype=np.float64)
+        self.is_leaf = np.asarray(spec['is_leaf'], dtype=bool)
+        self.roots = np.asarray(spec['roots'], dtype=np.int64)
+        self.depth = int(spec['max_depth'])
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        if not len(X):
+            return np.zeros(0)
+        node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()
+        rows = np.arange(len(X))[:, None]
+        for _ in range(self.depth + 1):
+            inner = ~self.is_leaf[node]
+            if not inner.any():
+                break
+            go_left = X[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+        return self.baseline + self.value[node].sum(axis=1)
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.raw(X)))
+
+
+#: Hard evidence the model may not overrule. The first six are almost never
+#: body on the dev pages (at most 2% of such lines); captions, image credits
+#: and stray URLs are never body by the output contract, even where a
+#: benchmark's hand-checked body kept one.
+FINAL_REASONS = frozenset({'share_prompt', 'cookie_notice', 'advertisement', 'copyright', 'comments_prompt',
+                           'author_bio', 'caption', 'image_credit', 'url'})
+
+
+def keep_glued_sentences(a: RuleAnalysis, keep: dict) -> None:
+    """Keep a sentence-shaped line ("He did not elaborate.") that stands in
+    the same block as a kept prose paragraph, with no blank line between:
+    where a dump has blank lines, they are what separates the page's blocks,
+    and a block that is body does not end in chrome without a break."""
+    if len(a.idx) == len(a.texts):
+        return                          # a dump without blank lines has no blocks to go by
+    order = []
+    for i in a.idx:
+        u = a.unit_of[i]
+        if not order or order[-1][0] != u:
+            order.append([u, i, i])
+        order[-1][2] = i
+    glued = [a.line_index[nxt[1]] - a.line_index[cur[2]] == 1 for cur, nxt in zip(order, order[1:])]
+    for direction in (1, -1):
+        steps = range(len(order) - 1) if direction == 1 else range(len(order) - 2, -1, -1)
+        for k in steps:
+            src, dst = (order[k][0], order[k + 1][0]) if direction == 1 else (order[k + 1][0], order[k][0])
+            if glued[k] and keep[src] and not keep[dst] and a.quality.get(src) == 'good' \
+                    and a.quality.get(dst) == 'neargood' and a.unit_hard.get(dst) is None:
+                keep[dst] = True
+
+
+class BoilerplateModel:
+    """Line classifier for the text of one scraped page: `strip(lines)` keeps
+    the body and returns every other line as a Cut with its reason. Same
+    interface as `BoilerplateRules`, which it uses for evidence and reasons."""
+
+    def __init__(self, path: Optional[Path] = None, threshold: Optional[float] = None):
+        spec = json.loads(Path(path or MODEL_PATH).read_text(encoding='utf-8'))
+        if spec['features'] != feature_names():
+            raise ValueError(f'{path or MODEL_PATH} was trained on other features; retrain it '
+                             f'(python bench/train_boilerplate.py)')
+        self.trees = TreeEnsemble(spec['trees'])
+        self.threshold = float(spec['threshold'] if threshold is None else threshold)
+        self.rules = BoilerplateRules()
+
+    def body_probability(self, a: RuleAnalysis, title: Optional[Cut] = None) -> dict:
+        """unit -> probability that the unit is body text."""
+        p = self.trees.proba(line_features(a, title))
+        num: Counter = Counter()
+        den: Counter = Counter()
+        for i, pi in zip(a.idx, p):
+            w = len(a.texts[i]) + 1
+            num[a.unit_of[i]] += w * pi
+            den[a.unit_of[i]] += w
+        return {u: num[u] / den[u] for u in den}
+
+    def classify(self, lines: Sequence[Line], header_cuts: Sequence[Cut] = ()) -> list:
+        """Per line: None for body text (or a blank line), else the reason.
+        `header_cuts` are the lines the header split took out (the headline
+        among them): where the article starts is evidence too."""
+        a = self.rules.analyse(lines)
+        if not a.idx:
+            return a.reasons
+        keep = {u: p >= self.threshold and a.unit_hard.get(u) not in FINAL_REASONS
+                for u, p in self.body_probability(a, title_cut(header_cuts)).items()}
+        keep_glued_sentences(a, keep)
+        if not any(keep.values()):
+            # the model would leave no body; the rules' verdict beats an empty article
+            keep = {u: a.final.get(u) == 'good' for u in keep}
+        return self.rules.reasons_for(a, keep)
+
+    def strip(self, lines: Sequence[Line], header_cuts: Sequence[Cut] = ()) -> tuple:
+        lines = tuple(lines or ())
+        try:
+            reasons = self.classify(lines, header_cuts)
+        except Exception:  # pragma: no cover - last-resort guard: fall back to the rules
+            return self.rules.strip(lines)
+        kept, cuts = [], []
+        for ln, r in zip(lines, reasons):
+            if r is None:
+                kept.append(ln)
+            else:
+                cuts.append(Cut(ln.index, ' '.join(ln.text.split()), r))
+        return tuple(kept), tuple(cuts)

@@ -1,0 +1,310 @@
+"""Recurring lines: the corpus-level half of boilerplate removal for text dumps.
+
+A text dump has every visible block of a page, chrome included. The chrome of
+one site (menus, footers, newsletter promos, standard disclaimers) is the same
+on every article of that site, so a line that recurs in many articles of one
+source is boilerplate *for that source*. The per-page half
+(`strip_boilerplate`) cannot see this; only a count over the corpus can.
+
+Lines are compared by `line_key`: whitespace collapsed, case folded and every
+number replaced by `0`, so "© 2024 ..." and "© 2025 ..." footers, or
+"3 comments" and "12 comments", are one line.
+
+The policy (`RecurrencePolicy`), for a line found in `docs_in_source` of the
+`source_docs` text articles of its source and in `n_sources` sources overall:
+
+- in fewer than `min_docs` articles of the source: kept. Two articles sharing
+  a line is too little evidence, and a source with fewer than `min_docs`
+  articles never loses a line here.
+- short (fewer than `long_words` words): cut when it is in at least
+  `min_share_short` of the source's articles. Menus, footers and promos are
+  short and on (nearly) every page of a site; a short sentence that a big
+  site prints in a few of its thousands of stories ("He declined to
+  comment.") is body text.
+- long and also found in another source: kept, always. A long sentence
+  printed by several outlets is wire copy (AP/Reuters text reprinted); it is
+  the article's body, and the duplicate-passage step handles the reprint.
+- long and found in this source only: cut when it is in at least
+  `min_share_long` of the source's articles (a standard disclaimer), kept
+  otherwise (a background paragraph a few stories of the site reuse).
+
+Run it on the same draft stage for finding and cutting (`source_of` reads the
+draft's publisher when there is no URL), after the header split, so that
+recurring bylines and wire credits have already become fields.
+
+The functions up to `cut_recurring_lines` are plain Python; the Beam part is
+`FindRecurringLines` (the corpus counts, as Beam aggregations) and
+`CutRecurringLines` (applies them to drafts).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import posixpath
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from urllib.parse import urlsplit
+
+import apache_beam as beam
+
+from transforms.records import Cut, Draft, Line
+from transforms.split_headers import _norm_ws, _words
+
+NAMESPACE = 'news_ingest'
+CUT_REASON = 'recurring_line'
+
+__all__ = [
+    'CUT_REASON', 'RecurrencePolicy', 'source_of', 'line_key', 'draft_line_keys', 'article_fingerprint',
+    'recurring_line_cuts', 'cut_recurring_lines', 'FindRecurringLines', 'CutRecurringLines',
+]
+
+# A number with its thousands/decimal separators ("1,234", "2.5", "12.05.2024")
+# is one token, so "1,234 comments" and "12 comments" give the same key.
+_NUMBER = re.compile(r'\d+(?:[.,]\d+)*')
+_RECORD_SUFFIX = re.compile(r'#\d+$')
+
+
+def source_of(draft: Draft) -> str:
+    """The site an article belongs to: the URL's host (without `www.`), else
+    the publisher the record or header named, else the folder of the input
+    file (a crawl usually writes one folder per site)."""
+    if draft.url:
+        try:
+            host = urlsplit(draft.url.strip()).hostname
+        except ValueError:
+            host = None
+        if host:
+            return host[4:] if host.startswith('www.') else host
+    # What the record said wins over what the header split guessed, as in
+    # AssembleArticles.
+    publisher = draft.known.publisher or draft.fields.publisher
+    if publisher and publisher.strip():
+        return _norm_ws(publisher).lower()
+    return posixpath.dirname(_RECORD_SUFFIX.sub('', draft.source_uri))
+
+
+def line_key(text: str) -> Optional[str]:
+    """A key equal for lines that differ only in spacing, case or numbers;
+    None for lines with no letters (separators, bare numbers), which say
+    nothing about a site. A blake2b digest, so every worker of every run
+    computes the same key (Python's hash() is salted per process)."""
+    if not any(c.isalpha() for c in text):
+        return None
+    normalized = _NUMBER.sub('0', _norm_ws(text).casefold())
+    return hashlib.blake2b(normalized.encode('utf-8'), digest_size=8).hexdigest()
+
+
+def draft_line_keys(draft: Draft) -> List[Tuple[str, int]]:
+    """(key, word count) of each distinct line of a text draft, in line order.
+    A line repeated inside one article counts once: recurrence is across
+    articles. HTML drafts give []: their chrome was left behind by
+    the extractor, and their lines are extracted paragraphs."""
+    if draft.content_kind != 'text':
+        return []
+    seen: Set[str] = set()
+    keys = []
+    for line in draft.lines:
+        key = line_key(line.text)
+        if key is not None and key not in seen:
+            seen.add(key)
+            keys.append((key, len(_words(line.text))))
+    return keys
+
+
+def article_fingerprint(keys: Sequence[Tuple[str, int]], long_words: int) -> str:
+    """A key equal for copies of one article: its long lines (the prose),
+    or all its lines when it has none. The same story ingested twice, or
+    printed in two sections of a site, is one article, not a recurrence:
+    counted twice, its every line would look like the site's chrome."""
+    prose = sorted(key for key, n_words in keys if n_words >= long_words) or sorted(key for key, _ in keys)
+    return hashlib.blake2b(' '.join(prose).encode('ascii'), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecurrencePolicy:
+    """When a line recurring in a source's articles is boilerplate for it
+    (see the module docstring)."""
+    min_docs: int = 3
+    long_words: int = 12
+    min_share_short: float = 0.1
+    min_share_long: float = 0.5
+
+    def is_long(self, n_words: int) -> bool:
+        """Only long lines need `n_sources`: short ones are decided without
+        it, so a line like "Home" in every site never has its sources counted."""
+        return n_words >= self.long_words
+
+    def is_boilerplate(self, docs_in_source: int, source_docs: int, n_sources: int, n_words: int) -> bool:
+        if docs_in_source < self.min_docs:
+            return False
+        if not self.is_long(n_words):
+            return docs_in_source >= self.min_share_short * source_docs
+        if n_sources >= 2:
+            return False
+        return docs_in_source >= self.min_share_long * source_docs
+
+
+def recurring_line_cuts(lines: Sequence[Line], source: str, recurring: Container) -> Set[int]:
+    """Indexes (`Line.index`) of the lines whose (source, key) is in
+    `recurring`, a set or a dict keyed by (source, key)."""
+    cuts = set()
+    for line in lines:
+        key = line_key(line.text)
+        if key is not None and (source, key) in recurring:
+            cuts.add(line.index)
+    return cuts
+
+
+def cut_recurring_lines(draft: Draft, recurring: Container) -> Draft:
+    """The draft with its recurring lines moved from `lines` to `cuts`;
+    HTML drafts, and drafts with nothing to cut, come back unchanged."""
+    if draft.content_kind != 'text':
+        return draft
+    cut_indexes = recurring_line_cuts(draft.lines, source_of(draft), recurring)
+    if not cut_indexes:
+        return draft
+    kept = tuple(line for line in draft.lines if line.index not in cut_indexes)
+    cuts = tuple(Cut(line.index, _norm_ws(line.text), CUT_REASON)
+                 for line in draft.lines if line.index in cut_indexes)
+    return dataclasses.replace(draft, lines=kept, cuts=tuple(draft.cuts) + cuts)
+
+
+# --------------------------------------------------------------------------
+# Beam wrapper.
+# --------------------------------------------------------------------------
+
+class _DocsAndWords(beam.CombineFn):
+    """(articles a line is in, its largest word count). The largest, so a line
+    that is long in any copy gets the long-line rules, which keep more."""
+
+    def create_accumulator(self) -> Tuple[int, int]:
+        return 0, 0
+
+    def add_input(self, accumulator: Tuple[int, int], n_words: int) -> Tuple[int, int]:
+        docs, words = accumulator
+        return docs + 1, max(words, n_words)
+
+    def merge_accumulators(self, accumulators: Iterable[Tuple[int, int]]) -> Tuple[int, int]:
+        docs, words = 0, 0
+        for more_docs, more_words in accumulators:
+            docs, words = docs + more_docs, max(words, more_words)
+        return docs, words
+
+    def extract_output(self, accumulator: Tuple[int, int]) -> Tuple[int, int]:
+        return accumulator
+
+
+class FindRecurringLines(beam.PTransform):
+    """Drafts -> (source, key) pairs, one per line key that is boilerplate for
+    that source under `policy`.
+
+    Copies of one article (same prose lines) count once. Counts are Beam
+    aggregations: articles per (source, key) and per source,
+    sources per key for long lines only. Articles per source is one number per
+    site and goes in as a side input; sources per key can be as large as the
+    corpus's vocabulary of long lines and is joined by key.
+    """
+
+    def __init__(self, policy: RecurrencePolicy = RecurrencePolicy()):
+        super().__init__()
+        self._policy = policy
+
+    def expand(self, drafts):
+        policy = self._policy
+        recurring_lines = beam.metrics.Metrics.counter(NAMESPACE, 'recurring_lines')
+
+        def article_lines(draft: Draft):
+            keys = tuple(draft_line_keys(draft))
+            return (source_of(draft), article_fingerprint(keys, policy.long_words)), keys
+
+        def keyed_lines(item):
+            (source, _), keys = item
+            for key, n_words in keys:
+                yield (source, key), n_words
+
+        # ((source, fingerprint), line keys): copies of one article count once
+        articles = (
+            drafts
+            | 'TextOnly' >> beam.Filter(lambda draft: draft.content_kind == 'text')
+            | 'ArticleLines' >> beam.Map(article_lines)
+            | 'OneCopyPerArticle' >> beam.CombinePerKey(min))
+        docs_per_source = (
+            articles
+            | 'KeySource' >> beam.Map(lambda item: (item[0][0], 1))
+            | 'CountArticlesPerSource' >> beam.CombinePerKey(sum))
+
+        # ((source, key), (articles, words)): one element per line of a site.
+        line_stats = (
+            articles
+            | 'KeyLines' >> beam.FlatMap(keyed_lines)
+            | 'CountArticlesPerLine' >> beam.CombinePerKey(_DocsAndWords()))
+
+        # Lines in fewer than min_docs articles of their site are never
+        # boilerplate, whatever the other counts say: drop them before joins.
+        candidates = line_stats | 'Recurring' >> beam.Filter(
+            lambda item: item[1][0] >= policy.min_docs)
+        split = candidates | 'ByLength' >> beam.Partition(
+            lambda item, _: int(policy.is_long(item[1][1])), 2)
+        short_candidates, long_candidates = split[0], split[1]
+
+        # Every site a long line is in counts, also sites where it is rare:
+        # one copy elsewhere is what marks a sentence as wire copy.
+        sources_per_key = (
+            line_stats
+            | 'LongLines' >> beam.Filter(lambda item: policy.is_long(item[1][1]))
+            | 'OnePerSource' >> beam.Map(lambda item: (item[0][1], 1))
+            | 'CountSourcesPerKey' >> beam.CombinePerKey(sum))
+
+        def decide(source: str, key: str, docs: int, words: int, n_sources: int, source_docs: dict):
+            if policy.is_boilerplate(docs, source_docs.get(source, docs), n_sources, words):
+                recurring_lines.inc()
+                yield source, key
+
+        def decide_short(item, source_docs):
+            (source, key), (docs, words) = item
+            # n_sources is not consulted for short lines (see is_long).
+            yield from decide(source, key, docs, words, 1, source_docs)
+
+        def decide_long(item, source_docs):
+            key, grouped = item
+            n_sources = sum(grouped['n_sources'])
+            for source, docs, words in grouped['candidates']:
+                yield from decide(source, key, docs, words, n_sources, source_docs)
+
+        source_docs = beam.pvalue.AsDict(docs_per_source)
+        short_recurring = short_candidates | 'DecideShort' >> beam.FlatMap(decide_short, source_docs)
+        long_recurring = (
+            {'candidates': long_candidates | 'CandidatesByLineKey' >> beam.Map(
+                lambda item: (item[0][1], (item[0][0],) + tuple(item[1]))),
+             'n_sources': sources_per_key}
+            | 'JoinSourcesPerKey' >> beam.CoGroupByKey()
+            | 'DecideLong' >> beam.FlatMap(decide_long, source_docs))
+        return (short_recurring, long_recurring) | 'AllRecurring' >> beam.Flatten()
+
+
+class CutRecurringLines(beam.PTransform):
+    """Drafts -> drafts with the lines `FindRecurringLines` flagged moved into
+    `cuts` (reason 'recurring_line'); HTML drafts pass unchanged.
+
+    The flagged pairs go to every worker as a side input (a dict in memory):
+    a few hundred lines per site, 16-hex-digit keys. For corpora with very
+    many sites, join drafts and pairs by source instead.
+    """
+
+    def __init__(self, recurring):
+        super().__init__()
+        self._recurring = recurring
+
+    def expand(self, drafts):
+        cut_lines = beam.metrics.Metrics.counter(NAMESPACE, 'recurring_lines_cut')
+
+        def cut(draft: Draft, recurring: dict) -> Draft:
+            result = cut_recurring_lines(draft, recurring)
+            cut_lines.inc(len(result.cuts) - len(draft.cuts))
+            return result
+
+        recurring = beam.pvalue.AsDict(
+            self._recurring | 'AsLookup' >> beam.Map(lambda source_key: (tuple(source_key), True)))
+        return drafts | 'CutRecurring' >> beam.Map(cut, recurring)
