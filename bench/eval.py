@@ -87,14 +87,16 @@ def _score(text, date, title, authors, gt) -> dict:
 
 def pipeline_article(raw: bytes, source: str, url):
     """The pipeline's own per-page path, without Beam: decode, extract, split
-    headers, assemble. What `make eval` scores is what the job writes."""
+    headers, strip boilerplate, assemble. What `make eval` scores is what the
+    job writes."""
     from transforms.assemble_articles import assemble_article
     from transforms.decode_records import draft_from_record
     from transforms.extract_html import extract_draft
     from transforms.records import RawRecord
     from transforms.split_headers import split_draft_headers
+    from transforms.strip_boilerplate import strip_draft
     draft = draft_from_record(RawRecord(source, 'html', raw, 'html', url=url))
-    return assemble_article(split_draft_headers(extract_draft(_EXTRACTOR, draft)))
+    return assemble_article(strip_draft(_TEXT_MODEL, split_draft_headers(extract_draft(_EXTRACTOR, draft))))
 
 
 def pipeline_text_article(raw: bytes, source: str, classifier=None):

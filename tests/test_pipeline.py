@@ -220,3 +220,44 @@ def test_command_line_runs_offline_and_prints_summary(tmp_path):
     assert result.returncode == 0, result.stderr
     assert 'articles written' in result.stdout and 'accounting         ok' in result.stdout
     assert 'prism' not in (result.stdout + result.stderr).lower()
+
+
+# ------------------------------------------------------------------ scraped page text of one site
+
+SITE_DISCLAIMER = ('This story was produced in partnership with the Example Foundation, which supports '
+                   'independent local reporting across the region and has no say over what we publish.')
+
+
+def test_text_dumps_of_one_site_lose_the_site_chrome(tmp_path):
+    """Raw text dumps of real pages, all from one site (one folder, no URL),
+    each ending in the long disclaimer the site prints under every article.
+    The default job removes it. It reads like prose, so page by page the
+    rules keep it: with them, the corpus step is what removes it, with reason
+    `recurring_line`; with the corpus step off, it stays."""
+    from bench.scoring import bag_of_words_prf
+    from bench.text_dumps import page_text_dump
+    from tests.conftest import DEV_PAGE_IDS, dev_html, dev_truth
+    site = tmp_path / 'example-times'
+    site.mkdir()
+    for page_id in DEV_PAGE_IDS:
+        dump = page_text_dump(dev_html(page_id).decode('utf-8', 'replace'))
+        (site / f'{page_id}.txt').write_text(f'{dump}\n\n{SITE_DISCLAIMER}\n', encoding='utf-8')
+
+    def job(name, *options):
+        output = tmp_path / name
+        summary = run(['--input', str(site / '*.txt'), '--output', str(output), '--quiet', *options])
+        assert summary['accounting_ok'] and summary['articles_written'] == len(DEV_PAGE_IDS)
+        return read_table(output, 'articles').to_pylist(), read_table(output, 'boilerplate').to_pylist()
+
+    articles, _ = job('default')
+    for article in articles:
+        assert 'Example Foundation' not in article['text']
+        page_id = article['source_uri'].rsplit('/', 1)[-1][:4]
+        assert bag_of_words_prf(article['text'], dev_truth(page_id)['main_content'])[2] > 0.8
+    articles, cuts = job('rules', '--boilerplate', 'rules')
+    for article in articles:
+        assert 'Example Foundation' not in article['text']
+        mine = [c['reason'] for c in cuts if c['doc_id'] == article['doc_id'] and 'Example Foundation' in c['text']]
+        assert mine == ['recurring_line']
+    articles, _ = job('rules-alone', '--boilerplate', 'rules', '--recurring-min-docs', '99')
+    assert all('Example Foundation' in a['text'] for a in articles)

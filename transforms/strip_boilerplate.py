@@ -575,11 +575,16 @@ def clean_text_dump(text: str, known: HeaderFields = HeaderFields(), *,
 # --------------------------------------------------------------------------
 
 def strip_draft(model: LineClassifier, draft: Draft) -> Draft:
-    """A text dump's draft with its boilerplate lines moved to `cuts`. HTML
-    drafts pass unchanged: trafilatura has already dropped the chrome."""
+    """The draft with its boilerplate lines moved to `cuts`. HTML drafts come
+    from trafilatura, which has dropped the chrome already: only the model
+    (not the rules) looks at them again, for what trafilatura kept (promos,
+    share prompts), and only cuts what it is sure of."""
     if draft.content_kind != 'text':
-        return draft
-    kept, cuts = model.strip(draft.lines, draft.cuts)
+        if not getattr(model, 'judges_extracted_text', False):
+            return draft
+        kept, cuts = model.strip(draft.lines, draft.cuts, extracted=True)
+    else:
+        kept, cuts = model.strip(draft.lines, draft.cuts)
     return dataclasses.replace(draft, lines=tuple(kept), cuts=tuple(draft.cuts) + tuple(cuts))
 
 
