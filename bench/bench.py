@@ -25,52 +25,39 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-BARE_LOOP = r'''
-import gzip, json, resource, sys, time
+def bare_loop(setup: str, pattern: str, extract: str) -> str:
+    """The code of a bare extraction loop, run in its own process: `setup`
+    once, then for every file matching `pattern` under argv[1] the statement
+    `extract` (which sets `text` from `path`), then langdetect on the text."""
+    return f'''
+import json, resource, sys, time
 from pathlib import Path
 start = time.time()
-import trafilatura
-from trafilatura.settings import use_config
+{setup}
 from langdetect import DetectorFactory, detect
 DetectorFactory.seed = 0
-config = use_config()
-config.set('DEFAULT', 'EXTRACTION_TIMEOUT', '0')
 n = 0
-for path in sorted(Path(sys.argv[1]).glob('*.html.gz')):
-    text = trafilatura.extract(gzip.open(path).read(), with_metadata=True, config=config)
+for path in sorted(Path(sys.argv[1]).glob({pattern!r})):
+    {extract}
     if text:
         try:
             detect(text[:3000])
         except Exception:
             pass
         n += 1
-print(json.dumps({'seconds': time.time() - start, 'articles': n,
-                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({{'seconds': time.time() - start, 'articles': n,
+                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 '''
 
-BARE_TEXT_LOOP = r'''
-import html, json, resource, sys, time
-from pathlib import Path
-start = time.time()
-import justext
-from langdetect import DetectorFactory, detect
-DetectorFactory.seed = 0
-stoplist = justext.get_stoplist('English')
-n = 0
-for path in sorted(Path(sys.argv[1]).glob('*.txt')):
-    lines = path.read_text(encoding='utf-8').splitlines()
-    page = ''.join(f'<p>{html.escape(line)}</p>' for line in lines if line.strip())
-    paras = justext.justext(f'<html><body>{page}</body></html>'.encode('utf-8'), stoplist)
-    text = '\n\n'.join(p.text for p in paras if not p.is_boilerplate)
-    if text:
-        try:
-            detect(text[:3000])
-        except Exception:
-            pass
-        n += 1
-print(json.dumps({'seconds': time.time() - start, 'articles': n,
-                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-'''
+
+BARE_LOOP = bare_loop(
+    'import gzip, trafilatura\nfrom trafilatura.settings import use_config\n'
+    'config = use_config()\nconfig.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")',
+    '*.html.gz', 'text = trafilatura.extract(gzip.open(path).read(), with_metadata=True, config=config)')
+
+# jusText on the dump's lines, each given to it as a paragraph (as `make eval` scores it)
+BARE_TEXT_LOOP = bare_loop('from bench.eval import justext_body', '*.txt',
+                           'text = justext_body(path.read_text(encoding="utf-8"))')
 
 PIPELINE = r'''
 import json, resource, sys, time

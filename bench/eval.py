@@ -247,12 +247,17 @@ def main(argv=None):
         run_html(pages, args)
 
 
-def run_text(pages, args):
+def map_pages(fn, pages, procs: int) -> tuple:
+    """(results sorted by page id, wall seconds) of `fn` over the pages in
+    `procs` worker processes."""
     t0 = time.perf_counter()
-    with Pool(args.procs, initializer=_init_worker) as pool:
-        results = pool.map(_run_text_page, pages, chunksize=4)
-    wall = time.perf_counter() - t0
-    results.sort(key=lambda r: r['id'])
+    with Pool(procs, initializer=_init_worker) as pool:
+        results = pool.map(fn, pages, chunksize=4)
+    return sorted(results, key=lambda r: r['id']), time.perf_counter() - t0
+
+
+def run_text(pages, args):
+    results, wall = map_pages(_run_text_page, pages, args.procs)
     print(f'Text path on raw text dumps of {len(pages)} pages (all visible text, one block per line; '
           f'held-out = ids ending in 0 or 5, sites the model was not trained on; "rules" = --boilerplate rules)')
     print(render_text(results))
@@ -266,11 +271,7 @@ def run_text(pages, args):
 
 
 def run_html(pages, args):
-    t0 = time.perf_counter()
-    with Pool(args.procs, initializer=_init_worker) as pool:
-        results = pool.map(_run_page, pages, chunksize=4)
-    wall = time.perf_counter() - t0
-    results.sort(key=lambda r: r['id'])
+    results, wall = map_pages(_run_page, pages, args.procs)
 
     print(f'HTML extraction on {len(pages)} pages from {args.data} '
           f'(held-out = ids ending in 0 or 5; "bare" = trafilatura.extract with metadata)')
