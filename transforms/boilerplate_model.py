@@ -13,17 +13,26 @@ Features (all computed inside one article, never keyed to a site):
     capitalisation, digits, separators, URLs, second person, quotes;
   * the rules' evidence: the hard reason (call-to-action, URL, credit, ...),
     the quality class before context and the rules' final verdict;
-  * position and context: where the line sits in the page and relative to
-    the run of prose, how much prose surrounds it in windows of 1-10 lines,
-    the shape of its neighbours, how often it repeats in the article.
+  * position and context: where the line sits in the page, relative to the
+    headline and to the stretch of the page with the most prose, how much
+    prose surrounds it in windows of 1-10 lines, the shape of its
+    neighbours, its block (blank lines), how often it repeats in the article;
+  * the furniture of comment threads and teaser lists (reply links, user and
+    time lines, a Comments or Related heading above it, trailing '...');
+  * topicality: how much of its vocabulary the article's prose and headline
+    share.
 
 The ensemble is trained by `bench/train_boilerplate.py` on raw text dumps of
 the tune part of the dev pages (pages whose site is also in the held-out part
 excluded) and shipped as `boilerplate_model.json` beside this file: inference
 is plain numpy, with no training library on the workers.
 
-A hard-wrapped paragraph (one unit of the rules) is kept or cut whole: its
-lines' probabilities are averaged, weighted by length.
+Deciding: a hard-wrapped paragraph (one unit of the rules) is kept or cut
+whole, on its lines' probabilities averaged by length; a few kinds of hard
+evidence are final (`FINAL_REASONS`); a short sentence glued to a kept
+paragraph stays (`keep_glued_sentences`); a page the model would empty gets
+the rules' verdict instead. On an HTML extractor's output the model only cuts
+what it is sure of (`HTML_THRESHOLD`).
 """
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ evidence inside the article:
   blurb) take the class of their neighbours, as in jusText: between body
   paragraphs they stay, next to boilerplate they go.
 
-A later issue replaces the classifier with a trained model. Anything with a
-`strip(lines) -> (kept, cuts)` method can take its place in
-`clean_text_dump(..., rules=...)`.
+The pipeline's classifier is `BoilerplateModel` (`boilerplate_model.py`),
+trained on the rules' evidence (`BoilerplateRules.analyse`) and more; the
+rules alone remain as `--boilerplate rules`. Anything with a
+`strip(lines, header_cuts) -> (kept, cuts)` method can take their place in
+`clean_text_dump(..., rules=...)` and `strip_draft`.
 """
 from __future__ import annotations
 
