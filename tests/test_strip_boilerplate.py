@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from transforms.records import Cut, HeaderFields, Line  # noqa: E402
 from transforms.strip_boilerplate import (  # noqa: E402
-    REASONS, BoilerplateRules, assemble_paragraphs, clean_text_dump, text_to_lines)
+    REASONS, BoilerplateRules, assemble_paragraphs, clean_text_dump, default_classifier, text_to_lines)
 
 SEEDS = Path(__file__).resolve().parents[1].parent / 'shared' / 'seeds'
 HEADER_REASONS = {'title', 'date_header', 'byline', 'dateline', 'wire_credit', 'author_bio'}
@@ -337,10 +337,16 @@ def test_property_clean_text_dump_never_raises_and_drops_nothing(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(max_size=120), max_size=30))
-def test_property_strip_puts_every_line_in_body_or_cuts(texts):
+@given(st.lists(st.text(max_size=120), max_size=30), st.sampled_from(['rules', 'model', 'model-extracted']))
+def test_property_strip_puts_every_line_in_body_or_cuts(texts, classifier):
     lines = [Line(i, ''.join(t.splitlines())) for i, t in enumerate(texts)]
-    kept, cuts = BoilerplateRules().strip(lines)
+    if classifier == 'rules':
+        kept, cuts = BoilerplateRules().strip(lines)
+    else:
+        kept, cuts = default_classifier().strip(lines, (), extracted=classifier == 'model-extracted')
+        # the model's own path, not its last-resort fallback to the rules
+        default_classifier().classify(lines, (), extracted=classifier == 'model-extracted')
+    assert all(c.reason in REASONS for c in cuts)
     assert sorted([ln.index for ln in kept] + [c.line_index for c in cuts]) == list(range(len(lines)))
     assert all(ln.text.strip() for ln in lines if ln.index in {c.line_index for c in cuts})
     body = assemble_paragraphs(kept)
