@@ -29,7 +29,6 @@ import time
 from collections import Counter
 from multiprocessing import Pool
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -41,13 +40,9 @@ from bench.eval import DEFAULT_DATA, is_held_out, load_pages  # noqa: E402
 from bench.scoring import prf_from_counts, tokens  # noqa: E402
 from bench.text_dumps import page_text_dump  # noqa: E402
 from transforms.boilerplate_model import FINAL_REASONS, MODEL_PATH, feature_names, line_features, title_cut  # noqa: E402
+from transforms.recurring_lines import site_of_url as site  # noqa: E402
 from transforms.split_headers import split_headers  # noqa: E402
 from transforms.strip_boilerplate import BoilerplateRules, text_to_lines  # noqa: E402
-
-
-def site(url) -> str:
-    host = (urlsplit(url or '').hostname or '').lower()
-    return host[4:] if host.startswith('www.') else host
 
 
 def label_lines(texts: list, gold: str, window: int = 40) -> np.ndarray:

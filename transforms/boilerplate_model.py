@@ -48,7 +48,7 @@ import numpy as np
 from transforms.records import Cut, Line
 from transforms.split_headers import STOPWORDS, _words
 from transforms.strip_boilerplate import (HARD_REASONS, BoilerplateRules, RuleAnalysis, _SECOND_PERSON,
-                                          _SENT_FINAL, _SENT_PUNCT, _URL_ANY)
+                                          _SENT_FINAL, _SENT_PUNCT, _URL_ANY, split_by_reasons)
 
 MODEL_PATH = Path(__file__).with_name('boilerplate_model.json')
 
@@ -459,10 +459,4 @@ class BoilerplateModel:
             reasons = self.classify(lines, header_cuts, extracted)
         except Exception:  # pragma: no cover - last-resort guard: fall back to the rules
             return self.rules.strip(lines)
-        kept, cuts = [], []
-        for ln, r in zip(lines, reasons):
-            if r is None:
-                kept.append(ln)
-            else:
-                cuts.append(Cut(ln.index, ' '.join(ln.text.split()), r))
-        return tuple(kept), tuple(cuts)
+        return split_by_reasons(lines, reasons)

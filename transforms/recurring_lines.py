@@ -66,17 +66,22 @@ _NUMBER = re.compile(r'\d+(?:[.,]\d+)*')
 _RECORD_SUFFIX = re.compile(r'#\d+$')
 
 
+def site_of_url(url: Optional[str]) -> str:
+    """The host of a URL without a leading `www.`; '' when there is none."""
+    try:
+        host = urlsplit((url or '').strip()).hostname or ''
+    except ValueError:
+        return ''
+    return host[4:] if host.startswith('www.') else host
+
+
 def source_of(draft: Draft) -> str:
     """The site an article belongs to: the URL's host (without `www.`), else
     the publisher the record or header named, else the folder of the input
     file (a crawl usually writes one folder per site)."""
-    if draft.url:
-        try:
-            host = urlsplit(draft.url.strip()).hostname
-        except ValueError:
-            host = None
-        if host:
-            return host[4:] if host.startswith('www.') else host
+    host = site_of_url(draft.url)
+    if host:
+        return host
     # What the record said wins over what the header split guessed, as in
     # AssembleArticles.
     publisher = draft.known.publisher or draft.fields.publisher

@@ -192,10 +192,23 @@ class RuleAnalysis:
     hard: dict             # line -> reason from the line's own evidence (or None)
     unit_of: dict          # line -> unit
     unit_hard: dict        # unit -> hard reason (or None)
+    unit_text: dict        # unit -> its lines joined by a space
+    unit_words: dict       # unit -> words in it
     quality: dict          # unit -> 'good' | 'neargood' | 'short' | 'bad', before context
     final: dict            # unit -> 'good' | 'bad', after context
     reasons: list          # per line: None (kept) or the reason it is cut
     foreign: bool          # the page has too few English stopwords to judge by them
+
+
+def split_by_reasons(lines: Sequence[Line], reasons: Sequence[Optional[str]]) -> tuple:
+    """(kept lines, cuts) from one reason per line (None: kept)."""
+    kept, cuts = [], []
+    for ln, r in zip(lines, reasons):
+        if r is None:
+            kept.append(ln)
+        else:
+            cuts.append(Cut(ln.index, _norm_ws(ln.text), r))
+    return tuple(kept), tuple(cuts)
 
 
 class BoilerplateRules:
@@ -231,14 +244,7 @@ class BoilerplateRules:
 
     # -------------------------------------------------------------- internals
     def _strip(self, lines: tuple) -> tuple:
-        reasons = self._classify(lines)
-        kept, cuts = [], []
-        for ln, r in zip(lines, reasons):
-            if r is None:
-                kept.append(ln)
-            else:
-                cuts.append(Cut(ln.index, _norm_ws(ln.text), r))
-        return tuple(kept), tuple(cuts)
+        return split_by_reasons(lines, self._classify(lines))
 
     def _classify(self, lines: tuple) -> list:
         return self.analyse(lines).reasons
@@ -253,7 +259,7 @@ class BoilerplateRules:
         idx = [i for i in range(n_all) if texts[i]]          # non-empty lines
         out = [None] * n_all
         if not idx:
-            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, out, False)
+            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, {}, {}, out, False)
         nwords = {i: len(_words(texts[i])) for i in idx}
         all_words = [w.lower() for i in idx for w in _words(texts[i])]
         sw_total = sum(1 for w in all_words if w in STOPWORDS)
@@ -338,7 +344,8 @@ class BoilerplateRules:
             for i in members[u]:
                 out[i] = r
         unit_of = {i: u for u in units for i in members[u]}
-        return RuleAnalysis(texts, [ln.index for ln in lines], idx, hard, unit_of, uhard, cls, final, out, foreign)
+        return RuleAnalysis(texts, [ln.index for ln in lines], idx, hard, unit_of, uhard, utext, unw, cls, final,
+                            out, foreign)
 
     def reasons_for(self, analysis: 'RuleAnalysis', keep_units: dict) -> list:
         """Per line, the reason to give for cutting it when another judge
@@ -350,10 +357,8 @@ class BoilerplateRules:
             members.setdefault(a.unit_of[i], []).append(i)
         units = sorted(members)
         final = {u: 'good' if keep_units.get(u, True) else 'bad' for u in units}
-        utext = {u: ' '.join(a.texts[i] for i in members[u]) for u in units}
-        unw = {u: len(_words(utext[u])) for u in units}
         out = [None] * len(a.texts)
-        for u, r in self._reasons_for_removed(units, a.unit_hard, final, utext, unw).items():
+        for u, r in self._reasons_for_removed(units, a.unit_hard, final, a.unit_text, a.unit_words).items():
             if r == 'short_fragment' and a.quality.get(u) in ('good', 'neargood'):
                 r = 'not_article_text'     # prose, but not this article's (comments, teasers, promos)
             for i in members[u]:
