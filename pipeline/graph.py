@@ -9,7 +9,9 @@ from transforms.assemble_articles import AssembleArticles
 from transforms.decode_records import DecodeRecords
 from transforms.detect_language import DetectLanguage
 from transforms.extract_html import ExtractHtml
-from transforms.flag_duplicates import FlagDuplicatePassages
+from transforms.dedup_index import ReadDedupIndex, WriteDedupIndex
+from transforms.flag_duplicates import DedupSettings, FlagDuplicatePassages
+from transforms.passage_signatures import SignatureParams
 from transforms.read_dumps import ReadDumps
 from transforms.recurring_lines import CutRecurringLines, FindRecurringLines, RecurrencePolicy
 from transforms.split_headers import SplitHeaders
@@ -18,7 +20,12 @@ from transforms.strip_boilerplate import StripBoilerplate
 from transforms.write_tables import WriteTables
 
 
-def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str):
+def dedup_settings(options: IngestOptions) -> DedupSettings:
+    return DedupSettings(params=SignatureParams(min_words=options.min_passage_words),
+                         shards=options.dedup_shards, rounds=options.dedup_rounds)
+
+
+def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None):
     records, read_rejects = p | 'ReadDumps' >> ReadDumps(
         options.inputs, options.input_format, options.max_record_bytes)
     drafts, decode_rejects = records | 'DecodeRecords' >> DecodeRecords()
@@ -30,10 +37,14 @@ def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str):
         | 'StripBoilerplate' >> StripBoilerplate(use_model=options.boilerplate == 'model')
         | 'CutRecurringLines' >> CutRecurringLines(recurring)
         | 'AssembleArticles' >> AssembleArticles())
-    flagged, clusters = (
+    earlier_passages = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
+    reuse = (
         articles
         | 'DetectLanguage' >> DetectLanguage()
         | 'SplitPassages' >> SplitPassages()
-        | 'FlagDuplicatePassages' >> FlagDuplicatePassages(options.min_passage_words))
+        | 'FlagDuplicatePassages' >> FlagDuplicatePassages(dedup_settings(options), earlier_passages))
+    if options.dedup_index:
+        reuse['index'] | 'WriteDedupIndex' >> WriteDedupIndex(index_staging, dedup_settings(options).params)
     rejects = (read_rejects, decode_rejects, extract_rejects) | 'AllRejects' >> beam.Flatten()
-    return {'articles': flagged, 'clusters': clusters, 'rejects': rejects} | 'WriteTables' >> WriteTables(staging)
+    return ({'articles': reuse['articles'], 'clusters': reuse['clusters'], 'rejects': rejects}
+            | 'WriteTables' >> WriteTables(staging))

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 from transforms.read_dumps import DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS
+from transforms.candidate_pairs import DEFAULT_SHARDS
 from transforms.flag_duplicates import MIN_PASSAGE_WORDS
+from transforms.reuse_clusters import DEFAULT_ROUNDS
 from transforms.recurring_lines import RecurrencePolicy
 
 
@@ -28,6 +30,9 @@ class IngestOptions:
     min_passage_words: int = MIN_PASSAGE_WORDS
     boilerplate: str = 'model'
     recurring_min_docs: int = RecurrencePolicy.min_docs
+    dedup_index: Optional[str] = None
+    dedup_shards: int = DEFAULT_SHARDS
+    dedup_rounds: int = DEFAULT_ROUNDS
     run_id: Optional[str] = None
     quiet: bool = False
 
@@ -56,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--recurring-min-docs', type=int, default=RecurrencePolicy.min_docs,
                         help='a line in at least this many articles of one site (and a large enough share '
                              'of them) is that site\'s boilerplate (default %(default)s)')
+    parser.add_argument('--dedup-index', default=None, metavar='DIR',
+                        help='persisted index of canonical passage signatures: read to flag copies of '
+                             'passages seen in earlier runs, updated when the run succeeds')
+    parser.add_argument('--dedup-shards', type=int, default=DEFAULT_SHARDS,
+                        help='shards the LSH band keys are grouped in; memory per shard is about '
+                             '24 bytes x passages x 32 bands / shards (default %(default)s)')
+    parser.add_argument('--dedup-rounds', type=int, default=DEFAULT_ROUNDS,
+                        help='Large-Star/Small-Star rounds of cluster resolution (default %(default)s)')
     parser.add_argument('--run-id', default=None,
                         help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
     parser.add_argument('--quiet', action='store_true', help='print only the summary')
@@ -71,8 +84,11 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         raise UsageError('--min-passage-words must be at least 1')
     if known.recurring_min_docs < 2:
         raise UsageError('--recurring-min-docs must be at least 2 (one article is no recurrence)')
+    if known.dedup_shards < 1 or known.dedup_rounds < 1:
+        raise UsageError('--dedup-shards and --dedup-rounds must be at least 1')
     return IngestOptions(
         inputs=tuple(known.input), output=known.output.rstrip('/') or '/', input_format=known.input_format,
         max_record_bytes=known.max_record_bytes, min_passage_words=known.min_passage_words,
         boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
-        run_id=known.run_id, quiet=known.quiet), beam_args
+        dedup_index=known.dedup_index.rstrip('/') if known.dedup_index else None,
+        dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds, run_id=known.run_id, quiet=known.quiet), beam_args

@@ -133,17 +133,28 @@ def run(argv: Sequence[str]) -> dict:
         raise UsageError(problem)
 
     import apache_beam as beam
-    from pipeline.graph import build_pipeline
-    pipeline_options, runner = beam_pipeline_options(beam_args, options)
+    from pipeline.graph import build_pipeline, dedup_settings
+    index_staging = None
     run_id = options.run_id or f'{time.strftime("%Y%m%dT%H%M%S")}-{uuid.uuid4().hex[:8]}'
+    if options.dedup_index:
+        from transforms.dedup_index import check_index
+        problem = check_index(options.dedup_index, dedup_settings(options).params) or check_output_writable(
+            options.dedup_index)
+        if problem:
+            raise UsageError(problem)
+        index_staging = staging_path(options.dedup_index, run_id)
+    pipeline_options, runner = beam_pipeline_options(beam_args, options)
     staging = staging_path(options.output, run_id)
     started = time.time()
     LOG.info('reading %s into %s (staging %s)', ', '.join(options.inputs), options.output, staging)
     p = beam.Pipeline(runner=runner, options=pipeline_options)
-    build_pipeline(p, options, staging)
+    build_pipeline(p, options, staging, index_staging)
     result = p.run()
     result.wait_until_finish()
     publish_tables(options.output, staging)
+    if index_staging:
+        import schemas
+        publish_tables(options.dedup_index, index_staging, tables=(schemas.DEDUP_INDEX_TABLE,))
     summary = summarize(counters(result), time.time() - started, options.output)
     write_summary(options.output, summary)
     return summary

@@ -75,6 +75,28 @@ REJECTS = _schema('rejects', [
     pa.field('raw', pa.binary()),
 ])
 
+# The dedup index (`--dedup-index DIR`): one row per canonical passage of
+# earlier runs, enough to match copies without re-reading the article. Not an
+# output table of the contract; its files also carry the detector's
+# parameters under DEDUP_PARAMS_KEY, and an index built with other parameters
+# is refused.
+DEDUP_PARAMS_KEY = b'news_ingest.dedup_params'
+DEDUP_INDEX_TABLE = 'signatures'
+
+
+def dedup_index_schema(params_json: str) -> pa.Schema:
+    return pa.schema([
+        pa.field('doc_id', pa.string(), nullable=False),
+        pa.field('passage_id', pa.string(), nullable=False),
+        pa.field('passage_index', pa.int32(), nullable=False),
+        pa.field('published_date', pa.date32()),
+        pa.field('n_words', pa.int32(), nullable=False),
+        pa.field('shingles', pa.list_(pa.uint64()), nullable=False),
+        pa.field('band_keys', pa.list_(pa.uint64()), nullable=False),
+    ], metadata={SCHEMA_VERSION_KEY: SCHEMA_VERSION.encode(), b'news_ingest.table': DEDUP_INDEX_TABLE.encode(),
+                 DEDUP_PARAMS_KEY: params_json.encode()})
+
+
 TABLES = {
     'articles': ARTICLES,
     'passages': PASSAGES,

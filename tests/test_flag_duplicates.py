@@ -1,12 +1,24 @@
-"""Cluster resolution and its application to articles, with no Beam."""
+"""Near-duplicate passage detection: signatures, verification, clusters,
+the seeds, and the Beam graph against the in-memory reference."""
 import datetime
+import random
 
-from transforms.flag_duplicates import (Member, apply_matches, normalize_passage, passage_key,
-                                        remove_spans, resolve_cluster)
+import numpy as np
+import pytest
+
+from tests.conftest import DEV, SEED_000, SEED_003
+from transforms.candidate_pairs import band_blocks, candidate_pairs
+from transforms.flag_duplicates import (DedupSettings, apply_matches, detect_reuse, index_entries,
+                                        normalize_passage, remove_spans, sign_doc)
+from transforms.passage_signatures import PassageSignatures, node_key, parse_node_key, shingle_overlap
 from transforms.records import Article, DocPassages
+from transforms.reuse_clusters import connected_components, labels_from_edges, star_rounds_in_memory
 from transforms.split_passages import split_passages
 
-SENTENCE = 'Russia has so far remained largely on the sidelines as Kim has emerged onto the world stage.'
+SENTENCE = ('Despite having a border with the North and relatively cordial relations that Putin has seemed '
+            'to want to develop further, Russia has so far remained largely on the sidelines as Kim has '
+            'emerged onto the world stage this year.')
+D = datetime.date
 
 
 def article(doc_id, text, date=None):
@@ -15,41 +27,227 @@ def article(doc_id, text, date=None):
                    publisher=None, wire_credit=None, text=text)
 
 
+def doc(doc_id, text, date=None):
+    return DocPassages(article(doc_id, text, date), split_passages(doc_id, text))
+
+
+def flagged_texts(result, docs):
+    """doc_id -> texts of its passages flagged as duplicates."""
+    out = {}
+    for d in docs:
+        _, _, rows = apply_matches(d, result.matches[d.article.doc_id])
+        out[d.article.doc_id] = [p.text for p, m in rows if m and m.is_duplicate]
+    return out
+
+
+def own_sentences(seed, n):
+    """n unrelated sentences of real article prose (dev bodies), reproducible."""
+    import json
+    rnd = random.Random(seed)
+    paths = sorted((DEV / 'ground-truth').glob('*.json'))
+    out = []
+    while len(out) < n:
+        body = json.loads(rnd.choice(paths).read_text())['ground_truth'].get('main_content') or ''
+        sentences = [s.text for s in split_passages('x', body)
+                     if 14 <= len(s.text.split()) <= 40 and s.text[0].isupper() and s.text[-1] == '.']
+        out.extend(rnd.sample(sentences, min(2, len(sentences))))
+    return out[:n]
+
+
 def test_normalization_folds_case_quotes_punctuation():
     assert normalize_passage('“Putin’s  plan,” he SAID.') == normalize_passage('"Putin\'s plan" he said')
-    assert passage_key(SENTENCE) == passage_key(SENTENCE.upper().replace('.', '!'))
-    assert passage_key('He declined to comment.') is None
 
 
-def test_earliest_dated_wins_undated_last_ties_by_doc_id():
-    members = [Member(None, 'a', 0, 'a-0000'), Member(datetime.date(2020, 1, 2), 'z', 3, 'z-0003'),
-               Member(datetime.date(2020, 1, 2), 'm', 1, 'm-0001'), Member(datetime.date(2021, 1, 1), 'b', 0, 'b-0000')]
-    cluster, matches = resolve_cluster('k' * 24, members)
-    assert cluster.canonical_doc_id == 'm' and cluster.canonical_passage_id == 'm-0001'
-    assert cluster.size == 4 and cluster.doc_ids == ('a', 'b', 'm', 'z')
-    assert cluster.first_published == datetime.date(2020, 1, 2)
-    assert {m.doc_id: m.is_duplicate for m in matches} == {'a': True, 'b': True, 'm': False, 'z': True}
-    assert {m.cluster_id for m in matches} == {cluster.cluster_id}
+def test_signatures_are_deterministic_and_ignore_quote_styles():
+    a = PassageSignatures().sign('a', None, [(0, 'a-0000', f'“{SENTENCE}”')])
+    b = PassageSignatures().sign('b', None, [(3, 'b-0003', f'"{SENTENCE.upper()}"')])
+    assert np.array_equal(a.band_keys, b.band_keys) and np.array_equal(a.shingle_set(0), b.shingle_set(0))
+    short = PassageSignatures().sign('c', None, [(0, 'c-0000', 'He declined to comment on Friday.')])
+    assert len(short) == 0
+
+
+def test_seed_quote_in_003_is_flagged_against_000_and_nothing_else(seed_articles):
+    docs = [DocPassages(a, split_passages(a.doc_id, a.text)) for a in seed_articles]
+    result = detect_reuse(docs)
+    flagged = flagged_texts(result, docs)
+    first, second = seed_articles
+    assert first.published_date == D(2018, 5, 31) and second.published_date is None
+    assert flagged[first.doc_id] == []
+    assert len(flagged[second.doc_id]) == 1
+    quoted = flagged[second.doc_id][0]
+    assert quoted.startswith('"Despite having a border') and 'President Vladimir Putin' in quoted
+    assert quoted.endswith('world stage this year."') and 'Associated Press' not in quoted
+    [cluster] = result.clusters
+    assert cluster.canonical_doc_id == first.doc_id and cluster.size == 2
+    assert cluster.first_published == D(2018, 5, 31)
+    canonical = next(m for m in result.matches[first.doc_id])
+    assert 'Despite having a border' in next(p.text for p in docs[0].passages if p.passage_id == canonical.passage_id)
+    assert 0.8 < result.matches[second.doc_id][0].similarity < 1
+
+
+@pytest.fixture(scope='module')
+def seed_articles():
+    from bench.eval import pipeline_text_article
+    from transforms.strip_boilerplate import default_classifier
+    model = default_classifier()
+    return [pipeline_text_article(path.read_bytes(), str(path), model) for path in (SEED_000, SEED_003)]
+
+
+@pytest.mark.parametrize('edited', [
+    SENTENCE.replace('Putin', 'President Vladimir Putin'),                 # a title added
+    SENTENCE.replace('relatively ', ''),                                   # a word dropped
+    SENTENCE.replace('largely', 'mostly'),                                 # a word changed
+    SENTENCE.replace('Russia has', "'Russia has").replace('year.', "year,' the AP said."),  # quoted
+    f'The Associated Press reported that {SENTENCE[0].lower()}{SENTENCE[1:]}',               # inside a longer one
+])
+def test_edited_copies_are_flagged(edited):
+    own = own_sentences(1, 4)
+    docs = [doc('wire', f'{own[0]}\n\n{SENTENCE}', D(2018, 5, 31)),
+            doc('copy', f'{own[1]} {edited} {own[2]}\n\n{own[3]}', D(2018, 6, 1))]
+    flagged = flagged_texts(detect_reuse(docs), docs)
+    assert flagged == {'wire': [], 'copy': [edited]}
+
+
+def test_unrelated_and_formulaic_sentences_form_no_cluster():
+    formula = 'The company did not immediately respond to a request for comment on Monday.'
+    own = own_sentences(2, 24)
+    docs = [doc(f'd{i}', f'{own[3 * i]} {formula}\n\n{own[3 * i + 1]} {own[3 * i + 2]}', D(2020, 1, 1 + i))
+            for i in range(8)]
+    result = detect_reuse(docs)
+    assert result.clusters == [] and all(not m for m in result.matches.values())
+
+
+def test_canonical_is_earliest_dated_then_undated_then_doc_id():
+    own = own_sentences(3, 5)
+    dates = {'a': None, 'z': D(2020, 1, 2), 'm': D(2020, 1, 2), 'b': D(2021, 1, 1)}
+    docs = [doc(d, f'{own[i]}\n\n{SENTENCE}', date) for i, (d, date) in enumerate(dates.items())]
+    result = detect_reuse(docs)
+    [cluster] = result.clusters
+    assert cluster.canonical_doc_id == 'm' and cluster.doc_ids == ('a', 'b', 'm', 'z') and cluster.size == 4
+    assert cluster.first_published == D(2020, 1, 2)
+    duplicates = {d: any(m.is_duplicate for m in ms) for d, ms in result.matches.items()}
+    assert duplicates == {'a': True, 'b': True, 'm': False, 'z': True}
+    assert len({m.cluster_id for ms in result.matches.values() for m in ms}) == 1
 
 
 def test_repetition_inside_one_article_is_no_cluster():
-    cluster, matches = resolve_cluster('k', [Member(None, 'a', 0, 'a-0000'), Member(None, 'a', 5, 'a-0005')])
-    assert cluster is None and matches == []
+    own = own_sentences(4, 1)
+    result = detect_reuse([doc('a', f'{SENTENCE}\n\n{own[0]}\n\n{SENTENCE}')])
+    assert result.clusters == [] and result.matches['a'] == []
+
+
+def test_hundreds_of_outlets_share_one_canonical_with_linear_candidates():
+    rnd = random.Random(7)
+    words = SENTENCE.split()
+    own = own_sentences(5, 300)
+    docs = []
+    for i in range(300):
+        edited = list(words)
+        for _ in range(rnd.randint(0, 2)):
+            edited[rnd.randrange(len(edited))] = rnd.choice(['mostly', 'also', 'the', 'new'])
+        date = None if i % 10 == 0 else D(2019, 1, 1) + datetime.timedelta(days=rnd.randrange(300))
+        docs.append(doc(f'o{i:03d}', f'{own[i]}\n\n{" ".join(edited)}', date))
+    result = detect_reuse(docs)
+    earliest = min((d for d in docs if d.article.published_date), key=lambda d: (d.article.published_date, d.article.doc_id))
+    big = max(result.clusters, key=lambda c: c.size)
+    assert big.size >= 295 and big.canonical_doc_id == earliest.article.doc_id
+    signer = PassageSignatures()
+    pairs = candidate_pairs(band_blocks([sign_doc(signer, d) for d in docs], 1).values())
+    assert len(pairs) <= 2 * 300 * signer.params.bands
+
+
+def test_short_sentence_needs_a_reused_neighbour():
+    short = 'Police said the two men were arrested at the scene on Tuesday.'
+    own = own_sentences(6, 6)
+    alone = [doc('w', f'{own[0]} {short} {own[1]}', D(2020, 1, 1)), doc('c', f'{own[2]} {short} {own[3]}', D(2020, 1, 2))]
+    assert detect_reuse(alone).clusters == []
+    with_context = [doc('w', f'{own[0]} {short} {SENTENCE}', D(2020, 1, 1)),
+                    doc('c', f'{own[2]} {short} {SENTENCE}', D(2020, 1, 2))]
+    assert flagged_texts(detect_reuse(with_context), with_context)['c'] == [short, SENTENCE]
+
+
+def test_shingle_overlap():
+    a, b = np.array([1, 2, 3, 4], np.uint64), np.array([3, 4, 5, 6, 7, 8, 9, 10], np.uint64)
+    assert shingle_overlap(a, b) == (2 / 10, 2 / 4)
+    assert shingle_overlap(a, a[:0]) == (0.0, 0.0)
+
+
+def test_node_keys_sort_by_canonical_rank():
+    keys = [node_key(None, 'a', 0), node_key(D(2020, 1, 2), 'z', 1), node_key(D(2020, 1, 2), 'm', 7),
+            node_key(D(2019, 12, 31), 'q', 3)]
+    assert [parse_node_key(k) for k in sorted(keys)] == [('q', 3), ('m', 7), ('z', 1), ('a', 0)]
+
+
+@pytest.mark.parametrize('seed', range(6))
+def test_star_rounds_find_connected_components(seed):
+    rnd = random.Random(seed)
+    nodes = [f'{i:04d}' for i in range(120)]
+    edges = [tuple(rnd.sample(nodes, 2)) for _ in range(90)]
+    path = nodes[:]
+    rnd.shuffle(path)
+    edges += list(zip(path[:40], path[1:40]))
+    labels = labels_from_edges(star_rounds_in_memory(edges, 5))
+    for _ in range(2):
+        labels = {v: labels.get(p, p) for v, p in labels.items()}
+    assert labels == connected_components(edges)
 
 
 def test_unique_text_and_dup_ratio():
-    text = f'Own lead sentence here. {SENTENCE} Own closing words.\n\n{SENTENCE}'
-    doc = DocPassages(article('b', text), split_passages('b', text))
-    _, matches = resolve_cluster(passage_key(SENTENCE), [
-        Member(datetime.date(2018, 5, 31), 'a', 0, 'a-0000')] + [
-        Member(None, 'b', p.index, p.passage_id) for p in doc.passages if p.text == SENTENCE])
-    unique_text, ratio, rows = apply_matches(doc, [m for m in matches if m.doc_id == 'b'])
-    assert unique_text == 'Own lead sentence here. Own closing words.'
+    own = own_sentences(8, 3)
+    text = f'{own[0]} {SENTENCE} {own[1]}\n\n{SENTENCE}\n\n{own[2]}'
+    docs = [doc('w', f'{own[2][:0]}{SENTENCE}', D(2018, 5, 31)), doc('b', text)]
+    result = detect_reuse(docs)
+    unique_text, ratio, rows = apply_matches(docs[1], result.matches['b'])
+    assert unique_text == f'{own[0]} {own[1]}\n\n{own[2]}'
     assert abs(ratio - 2 * len(SENTENCE) / len(text)) < 1e-9
-    flagged = [p.text for p, m in rows if m and m.is_duplicate]
-    assert flagged == [SENTENCE, SENTENCE]
+    assert [p.text for p, m in rows if m and m.is_duplicate] == [SENTENCE, SENTENCE]
 
 
 def test_remove_spans_merges_overlaps():
     assert remove_spans('abc def ghi', [(4, 8), (0, 3)]) == 'ghi'
     assert remove_spans('keep', []) == 'keep'
+
+
+def test_index_from_an_earlier_run_flags_copies_but_not_the_article_itself():
+    own = own_sentences(9, 3)
+    wire = doc('wire', f'{own[0]}\n\n{SENTENCE}', D(2018, 5, 31))
+    copy = doc('copy', f'{own[1]}\n\n{SENTENCE.replace("Putin", "President Vladimir Putin")}', D(2018, 6, 2))
+    first = detect_reuse([wire])
+    signer = PassageSignatures()
+    index = [index_entries(sign_doc(signer, wire), first.matches['wire'])]
+    for entry in index:
+        entry.from_index = True
+    second = detect_reuse([copy], index=index)
+    [match] = [m for m in second.matches['copy'] if m.is_duplicate]
+    assert match.canonical_doc_id == 'wire' and second.clusters[0].doc_ids == ('copy', 'wire')
+    again = detect_reuse([wire], index=index)
+    assert again.clusters == [] and again.matches['wire'] == []
+
+
+def test_beam_graph_matches_the_in_memory_reference():
+    import apache_beam as beam
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+    from transforms.flag_duplicates import FlagDuplicatePassages
+    rnd = random.Random(11)
+    own = own_sentences(10, 80)
+    wires = [own[i:i + 4] for i in range(0, 20, 4)]
+    docs = []
+    for i in range(30):
+        wire = wires[i % len(wires)]
+        taken = rnd.sample(wire, 2)
+        taken[0] = taken[0].replace(' the ', ' a ', 1)
+        date = None if i % 7 == 0 else D(2020, 1, 1) + datetime.timedelta(days=rnd.randrange(30))
+        docs.append(doc(f'r{i:02d}', f'{own[20 + i]} {taken[0]}\n\n{taken[1]}\n\n{own[50 + i]}', date))
+    docs += [doc(f'w{j}', '\n\n'.join(w), D(2019, 12, 1)) for j, w in enumerate(wires)]
+    reference = detect_reuse(docs, DedupSettings(shards=1))
+    expected = sorted((m.passage_id, m.is_duplicate, m.cluster_id, m.canonical_passage_id, m.similarity)
+                      for ms in reference.matches.values() for m in ms)
+    assert sum(e[1] for e in expected) >= 50
+    with TestPipeline() as p:
+        out = p | beam.Create(docs) | FlagDuplicatePassages(DedupSettings(shards=5, rounds=3))
+        rows = out['articles'] | beam.FlatMap(lambda d: [
+            (m.passage_id, m.is_duplicate, m.cluster_id, m.canonical_passage_id, m.similarity)
+            for _, m in d.passages if m])
+        assert_that(rows, equal_to(expected), label='matches')
+        assert_that(out['clusters'], equal_to(reference.clusters), label='clusters')

@@ -1,87 +1,111 @@
-"""FlagDuplicatePassages: passages reprinted from another article, marked
-against the earliest copy.
+"""FlagDuplicatePassages: every passage reprinted from another article,
+edited or quoted, marked against its cluster's earliest copy.
 
-This first version matches sentences exactly after normalization (case,
-punctuation, quote styles, whitespace); the near-duplicate version (MinHash +
-LSH + verification) replaces `passage_key` and the grouping, not the cluster
-resolution or the way results are applied to articles.
+    SignPassages        numpy MinHash signatures per article    (passage_signatures.py)
+    FindCandidatePairs  LSH band keys collide inside shards     (candidate_pairs.py)
+    VerifyCandidates    true Jaccard / containment on shingles  (verify_candidates.py)
+    ResolveClusters     connected components, canonical = min   (reuse_clusters.py)
+    ApplyMatches        passages, unique_text, dup_ratio, clusters, index rows
 
 Canonical member of a cluster: the earliest `published_date`; undated after
 dated; ties by `doc_id`, then passage order. Only passages in other articles
 than the canonical one are duplicates: repetition inside one article is the
 boilerplate step's business.
+
+With a dedup index (`--dedup-index DIR`, dedup_index.py), the canonical
+passages of earlier runs join the graph as signatures only: today's copies
+of them are flagged without re-reading earlier articles, and an article seen
+again (same doc_id) replaces its own index entries instead of matching them.
+
+`detect_reuse` runs the same plain functions on a corpus held in memory: the
+reference the Beam graph is tested against, and what `make eval` scores.
 """
 from __future__ import annotations
 
 import datetime
 import hashlib
 import re
-import unicodedata
-from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
 
-from transforms.records import Article, Cluster, DocPassages, Passage, PassageMatch
+from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_blocks, candidate_pairs
+from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
+                                           normalize_passage, parse_node_key)
+from transforms.records import Article, Cluster, DocPassages, PassageMatch
+from transforms.reuse_clusters import DEFAULT_ROUNDS, ResolveClusters, connected_components
+from transforms.split_passages import passage_id
+from transforms.verify_candidates import ReuseEdge, VerifyCandidates, VerifyPolicy, verify_in_memory
 
 NAMESPACE = 'news_ingest'
 
 # Sentences shorter than this are formulaic ("He declined to comment.") and
 # recur across unrelated articles; they never form clusters.
-MIN_PASSAGE_WORDS = 8
-
-_QUOTES = str.maketrans({c: "'" for c in '\u2018\u2019\u201a\u201b\u2032\u00b4`'} |
-                        {c: '"' for c in '\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb'})
-_NON_WORD = re.compile(r"[^\w\s]+", re.U)
-_SPACE = re.compile(r'\s+', re.U)
-
-
-def normalize_passage(text: str) -> str:
-    """Case, quote styles, punctuation and whitespace folded away."""
-    text = unicodedata.normalize('NFKC', text).translate(_QUOTES).lower()
-    text = text.replace("'s ", ' s ').replace("'", '')
-    return _SPACE.sub(' ', _NON_WORD.sub(' ', text)).strip()
-
-
-def passage_key(text: str, min_words: int = MIN_PASSAGE_WORDS) -> Optional[str]:
-    """The matching key of a passage, or None when it is too short to match."""
-    normalized = normalize_passage(text)
-    if normalized.count(' ') + 1 < min_words:
-        return None
-    return hashlib.blake2b(normalized.encode('utf-8'), digest_size=12).hexdigest()
+MIN_PASSAGE_WORDS = SignatureParams.min_words
 
 
 @dataclass(frozen=True)
-class Member:
-    """A passage as a candidate member of a cluster."""
-    published_date: Optional[datetime.date]
-    doc_id: str
-    passage_index: int
-    passage_id: str
-
-    def rank(self) -> Tuple:
-        undated = self.published_date is None
-        return (undated, self.published_date or datetime.date.max, self.doc_id, self.passage_index)
+class DedupSettings:
+    params: SignatureParams = SignatureParams()
+    policy: VerifyPolicy = VerifyPolicy()
+    shards: int = DEFAULT_SHARDS
+    rounds: int = DEFAULT_ROUNDS
 
 
-def resolve_cluster(key: str, members: Iterable[Member]) -> Tuple[Optional[Cluster], List[PassageMatch]]:
-    """A cluster and its passage matches, or (None, []) when all members are
-    in one article."""
-    ordered = sorted(set(members), key=Member.rank)
-    doc_ids = sorted({m.doc_id for m in ordered})
-    if len(doc_ids) < 2:
-        return None, []
-    canonical = ordered[0]
-    cluster_id = f'c-{key[:20]}'
-    cluster = Cluster(cluster_id=cluster_id, canonical_doc_id=canonical.doc_id,
-                      canonical_passage_id=canonical.passage_id, size=len(doc_ids), doc_ids=tuple(doc_ids),
-                      first_published=canonical.published_date)
-    matches = [PassageMatch(doc_id=m.doc_id, passage_id=m.passage_id,
-                            is_duplicate=m.doc_id != canonical.doc_id, cluster_id=cluster_id,
-                            canonical_doc_id=canonical.doc_id, canonical_passage_id=canonical.passage_id,
-                            similarity=1.0)
-               for m in ordered]
-    return cluster, matches
+def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:
+    return signer.sign(doc.article.doc_id, doc.article.published_date,
+                       [(p.index, p.passage_id, p.text) for p in doc.passages])
+
+
+def node_date(node: str) -> Optional[datetime.date]:
+    return None if node[0] == '1' else datetime.date.fromisoformat(node[1:11])
+
+
+def cluster_id_of(canonical_node: str) -> str:
+    doc_id, index = parse_node_key(canonical_node)
+    return 'c-' + hashlib.blake2b(passage_id(doc_id, index).encode('utf-8'), digest_size=10).hexdigest()
+
+
+def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]],
+                    edges: Iterable[ReuseEdge]) -> List[PassageMatch]:
+    """One article's matches from its nodes' canonical labels and the edges
+    touching them. `similarity`: Jaccard with the canonical passage when the
+    two were compared directly (nearly always), else with the closest copy
+    it was verified against; 1.0 for the canonical itself."""
+    best: Dict[Tuple[str, str], float] = {}
+    for edge in edges:
+        for node, other in ((edge.earlier, edge.later), (edge.later, edge.earlier)):
+            best[node, other] = max(best.get((node, other), 0.0), edge.similarity)
+    matches = []
+    for node, root in sorted(labels):
+        owner, index = parse_node_key(node)
+        if owner != doc_id:
+            continue
+        canonical_doc, canonical_index = parse_node_key(root)
+        if node == root:
+            similarity = 1.0
+        else:
+            similarity = best.get((node, root)) or max(
+                (s for (n, _), s in best.items() if n == node), default=0.0)
+        matches.append(PassageMatch(
+            doc_id=doc_id, passage_id=passage_id(doc_id, index), is_duplicate=canonical_doc != doc_id,
+            cluster_id=cluster_id_of(root), canonical_doc_id=canonical_doc,
+            canonical_passage_id=passage_id(canonical_doc, canonical_index), similarity=similarity))
+    return matches
+
+
+def build_cluster(root: str, member_docs: Iterable[Tuple[str, bool]]) -> Optional[Cluster]:
+    """The cluster row of a canonical node, given (doc_id, in this run) of
+    every member; None when no member is in this run (an index-only cluster)."""
+    members = list(member_docs)
+    if not any(current for _, current in members):
+        return None
+    canonical_doc, canonical_index = parse_node_key(root)
+    doc_ids = tuple(sorted({doc for doc, _ in members} | {canonical_doc}))
+    return Cluster(cluster_id=cluster_id_of(root), canonical_doc_id=canonical_doc,
+                   canonical_passage_id=passage_id(canonical_doc, canonical_index), size=len(doc_ids),
+                   doc_ids=doc_ids, first_published=node_date(root))
 
 
 def remove_spans(text: str, spans: Sequence[Tuple[int, int]]) -> str:
@@ -113,6 +137,51 @@ def apply_matches(doc: DocPassages, matches: Sequence[PassageMatch]):
     return remove_spans(text, duplicate_spans), dup_ratio, rows
 
 
+def index_entries(signature: DocSignature, matches: Sequence[PassageMatch]) -> DocSignature:
+    """The part of an article's signature the dedup index keeps: its passages
+    that are not copies of an earlier one."""
+    duplicate = {m.passage_id for m in matches if m.is_duplicate}
+    keep = [row for row, pid in enumerate(signature.passage_ids) if pid not in duplicate]
+    return signature.select(keep)
+
+
+@dataclass
+class ReuseResult:
+    matches: Dict[str, List[PassageMatch]] = field(default_factory=dict)
+    clusters: List[Cluster] = field(default_factory=list)
+    edges: List[ReuseEdge] = field(default_factory=list)
+
+
+def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSettings(),
+                 index: Sequence[DocSignature] = ()) -> ReuseResult:
+    """Reuse detection on a corpus held in memory, with the plain functions
+    the Beam steps run (one shard; union-find for the components)."""
+    signer = PassageSignatures(settings.params)
+    current = {doc.article.doc_id: sign_doc(signer, doc) for doc in docs}
+    signatures = dict(current)
+    for entry in index:
+        signatures.setdefault(entry.doc_id, entry)
+    pairs = candidate_pairs(band_blocks(list(signatures.values()), 1).values())
+    edges = verify_in_memory(signatures, pairs, settings.policy)
+    labels = connected_components((e.earlier, e.later) for e in edges)
+    labels_by_doc: Dict[str, list] = {}
+    members: Dict[str, list] = {}
+    for node, root in labels.items():
+        doc_id = parse_node_key(node)[0]
+        labels_by_doc.setdefault(doc_id, []).append((node, root))
+        members.setdefault(root, []).append((doc_id, doc_id in current))
+    edges_by_doc: Dict[str, list] = {}
+    for edge in edges:
+        for node in {edge.earlier, edge.later}:
+            edges_by_doc.setdefault(parse_node_key(node)[0], []).append(edge)
+    result = ReuseResult(edges=edges)
+    for doc_id in current:
+        result.matches[doc_id] = passage_matches(doc_id, labels_by_doc.get(doc_id, ()), edges_by_doc.get(doc_id, ()))
+    result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),
+                             key=lambda c: c.cluster_id)
+    return result
+
+
 # --------------------------------------------------------------------------
 # Beam wrapper.
 # --------------------------------------------------------------------------
@@ -127,53 +196,101 @@ class FlaggedDoc:
 
 
 class FlagDuplicatePassages(beam.PTransform):
-    """DocPassages -> (FlaggedDoc, Cluster) PCollections."""
+    """DocPassages -> {'articles': FlaggedDoc, 'clusters': Cluster, 'index': DocSignature}.
 
-    def __init__(self, min_words: int = MIN_PASSAGE_WORDS):
+    `index`: a PCollection of DocSignature from earlier runs, or None."""
+
+    def __init__(self, settings: DedupSettings = DedupSettings(), index=None):
         super().__init__()
-        self._min_words = min_words
+        self._settings = settings
+        self._index = index
 
     def expand(self, docs):
-        min_words = self._min_words
+        settings = self._settings
+        signer_holder = {}
 
-        def keyed_members(doc: DocPassages):
-            date = doc.article.published_date
-            seen = set()
-            for passage in doc.passages:
-                key = passage_key(passage.text, min_words)
-                if key is not None and (key, passage.passage_id) not in seen:
-                    seen.add((key, passage.passage_id))
-                    yield key, Member(date, doc.article.doc_id, passage.index, passage.passage_id)
+        def sign(doc):
+            if 'signer' not in signer_holder:
+                signer_holder['signer'] = PassageSignatures(settings.params)
+            return sign_doc(signer_holder['signer'], doc)
+
+        current = docs | 'SignPassages' >> beam.Map(sign)
+        signatures = current
+        if self._index is not None:
+            signatures = (current, self._index | 'NotSeenAgain' >> DropReingested(current)) | 'WithIndex' >> beam.Flatten()
+        by_doc = signatures | 'KeySignatures' >> beam.Map(lambda s: (s.doc_id, s))
+        edges = (
+            signatures
+            | 'FindCandidatePairs' >> FindCandidatePairs(settings.shards)
+            | 'VerifyCandidates' >> VerifyCandidates(by_doc, settings.policy))
+        labels = (
+            edges
+            | 'EdgeNodes' >> beam.Map(lambda e: (e.earlier, e.later))
+            | 'ResolveClusters' >> ResolveClusters(settings.rounds))
 
         duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
-        clusters_counter = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
-
-        def resolve(item):
-            key, members = item
-            cluster, matches = resolve_cluster(key, members)
-            if cluster is None:
-                return
-            clusters_counter.inc()
-            duplicates.inc(sum(m.is_duplicate for m in matches))
-            yield beam.pvalue.TaggedOutput('clusters', cluster)
-            for match in matches:
-                yield match.doc_id, match
-
-        resolved = (
-            docs
-            | 'KeyPassages' >> beam.FlatMap(keyed_members)
-            | 'GroupByPassageKey' >> beam.GroupByKey()
-            | 'ResolveClusters' >> beam.FlatMap(resolve).with_outputs('clusters', main='matches'))
 
         def apply(item):
-            _, grouped = item
-            for doc in grouped['docs']:
-                unique_text, dup_ratio, rows = apply_matches(doc, list(grouped['matches']))
+            doc_id, grouped = item
+            doc_labels, doc_edges = list(grouped['labels']), list(grouped['edges'])
+            matches = passage_matches(doc_id, doc_labels, doc_edges)
+            current_docs = list(grouped['docs'])
+            for node, root in doc_labels:
+                yield beam.pvalue.TaggedOutput('members', (root, (doc_id, bool(current_docs))))
+            for signature in grouped['signatures']:
+                if current_docs:
+                    yield beam.pvalue.TaggedOutput('index', index_entries(signature, matches))
+                elif signature.from_index:
+                    yield beam.pvalue.TaggedOutput('index', signature)
+            for doc in current_docs:
+                unique_text, dup_ratio, rows = apply_matches(doc, matches)
+                duplicates.inc(sum(1 for _, m in rows if m is not None and m.is_duplicate))
                 yield FlaggedDoc(doc.article, unique_text, dup_ratio, tuple(rows))
 
-        flagged = (
+        def edge_docs(edge):
+            for doc_id in sorted({parse_node_key(edge.earlier)[0], parse_node_key(edge.later)[0]}):
+                yield doc_id, edge
+
+        applied = (
             {'docs': docs | 'KeyDocs' >> beam.Map(lambda d: (d.article.doc_id, d)),
-             'matches': resolved.matches}
-            | 'JoinMatches' >> beam.CoGroupByKey()
-            | 'ApplyMatches' >> beam.FlatMap(apply))
-        return flagged, resolved.clusters
+             'signatures': by_doc,
+             'labels': labels | 'LabelsByDoc' >> beam.Map(lambda kv: (parse_node_key(kv[0])[0], kv)),
+             'edges': edges | 'EdgesByDoc' >> beam.FlatMap(edge_docs)}
+            | 'JoinResults' >> beam.CoGroupByKey()
+            | 'ApplyMatches' >> beam.FlatMap(apply).with_outputs('members', 'index', main='articles'))
+
+        clusters_counter = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
+
+        def cluster(item):
+            root, member_docs = item
+            built = build_cluster(root, member_docs)
+            if built is not None:
+                clusters_counter.inc()
+                yield built
+
+        clusters = (
+            applied.members
+            | 'GroupClusters' >> beam.GroupByKey()
+            | 'BuildClusters' >> beam.FlatMap(cluster))
+        return {'articles': applied.articles, 'clusters': clusters, 'index': applied.index}
+
+
+class DropReingested(beam.PTransform):
+    """Index signatures whose article is in this run again: the run's own
+    signature replaces them, so an article never matches itself."""
+
+    def __init__(self, current):
+        super().__init__()
+        self._current = current
+
+    def expand(self, index):
+        def keep(item):
+            _, grouped = item
+            if not list(grouped['current']):
+                yield from grouped['index']
+
+        return (
+            {'index': index | 'KeyIndex' >> beam.Map(lambda s: (s.doc_id, s)),
+             'current': self._current | 'CurrentIds' >> beam.Map(lambda s: (s.doc_id, None))}
+            | 'JoinCurrent' >> beam.CoGroupByKey()
+            | 'KeepOthers' >> beam.FlatMap(keep))

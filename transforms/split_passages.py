@@ -75,6 +75,11 @@ def sentence_spans(paragraph: str) -> List[Tuple[int, int]]:
     return trimmed
 
 
+def passage_id(doc_id: str, index: int) -> str:
+    """The stable id of an article's index-th passage."""
+    return f'{doc_id}-{index:04d}'
+
+
 def split_passages(doc_id: str, text: str) -> List[Passage]:
     """All sentences of `text`, in order, as passages with offsets into `text`."""
     passages = []
@@ -82,7 +87,7 @@ def split_passages(doc_id: str, text: str) -> List[Passage]:
         base = paragraph.start()
         for start, end in sentence_spans(paragraph.group(0)):
             index = len(passages)
-            passages.append(Passage(doc_id=doc_id, passage_id=f'{doc_id}-{index:04d}', index=index,
+            passages.append(Passage(doc_id=doc_id, passage_id=passage_id(doc_id, index), index=index,
                                     char_start=base + start, char_end=base + end,
                                     text=text[base + start:base + end]))
     return passages
