@@ -12,7 +12,7 @@ import pytest
 
 import schemas
 from pipeline.run import main, run
-from tests.conftest import REPO, SEEDS
+from tests.conftest import REPO, SEED_000, SEED_003, SEEDS
 from transforms.write_tables import STAGING_DIR, SUCCESS_MARKER
 
 
@@ -89,6 +89,72 @@ def test_seed_passages_point_into_text(seeds_run):
     headers = [c for c in cuts if c['reason'] in ('title', 'date_header', 'byline', 'dateline', 'wire_credit')]
     assert summary['header_lines_split'] == len(headers) >= 4
     assert summary['boilerplate_lines_removed'] == len(cuts) - len(headers) > 0
+
+
+def test_seed_wire_quote_is_the_only_duplicate(seeds_run):
+    """003 quotes the AP sentence of 000 ("Putin" became "President Vladimir
+    Putin") inside a longer paragraph: only that sentence is flagged, against
+    000's paragraph, and 003's unique_text keeps the rest of the paragraph."""
+    output, summary = seeds_run
+    articles = {a['source_uri'].rsplit('/', 1)[-1][:3]: a for a in read_table(output, 'articles').to_pylist()}
+    passages = read_table(output, 'passages').to_pylist()
+    [flagged] = [p for p in passages if p['is_duplicate']]
+    first, second = articles['000'], articles['003']
+    assert flagged['doc_id'] == second['doc_id'] and flagged['canonical_doc_id'] == first['doc_id']
+    assert flagged['text'].startswith('"Despite having a border with the North') and flagged['text'].endswith('year."')
+    assert 'President Vladimir Putin' in flagged['text'] and 0.8 < flagged['similarity'] < 1
+    [canonical] = [p for p in passages if p['passage_id'] == flagged['canonical_passage_id']]
+    assert canonical['text'].startswith('Despite having a border') and not canonical['is_duplicate']
+    assert canonical['cluster_id'] == flagged['cluster_id']
+    [cluster] = read_table(output, 'clusters').to_pylist()
+    assert cluster['doc_ids'] == sorted([first['doc_id'], second['doc_id']]) and cluster['size'] == 2
+    assert cluster['first_published'] == datetime.date(2018, 5, 31)
+    assert second['unique_text'].endswith('The Associated Press reports.')
+    assert abs(second['dup_ratio'] - len(flagged['text']) / len(second['text'])) < 1e-6
+    assert first['dup_ratio'] == 0 and first['unique_text'] == first['text']
+    assert summary['duplicate_passages'] == 1 and summary['clusters'] == 1
+
+
+def test_dedup_index_flags_copies_of_an_earlier_run(tmp_path):
+    """Day 1 ingests 000; day 2 ingests 003 with the index only: 003's quote
+    is flagged against 000 without 000 being read again. Re-running day 2
+    gives the same rows and never flags 003 against itself; re-running day 1
+    flags nothing."""
+    day1, day2 = tmp_path / 'day1', tmp_path / 'day2'
+    day1.mkdir(), day2.mkdir()
+    (day1 / SEED_000.name).write_bytes(SEED_000.read_bytes())
+    (day2 / SEED_003.name).write_bytes(SEED_003.read_bytes())
+    index = tmp_path / 'index'
+
+    def ingest(folder, output):
+        summary = run(['--input', str(folder / '*.txt'), '--output', str(tmp_path / output),
+                       '--dedup-index', str(index), '--quiet'])
+        return summary, rows(tmp_path / output, 'passages', ('passage_id',))
+
+    first, _ = ingest(day1, 'out1')
+    assert first['duplicate_passages'] == 0
+    n_index = ds.dataset(str(index / schemas.DEDUP_INDEX_TABLE), format='parquet').count_rows()
+    assert n_index >= 10
+    second, passages = ingest(day2, 'out2')
+    [flagged] = [p for p in passages if p['is_duplicate']]
+    assert flagged['text'].startswith('"Despite having a border') and second['clusters'] == 1
+    assert flagged['canonical_passage_id'].startswith(read_table(tmp_path / 'out1', 'articles')['doc_id'][0].as_py())
+    grown = ds.dataset(str(index / schemas.DEDUP_INDEX_TABLE), format='parquet').count_rows()
+    assert grown > n_index
+    again, passages_again = ingest(day2, 'out3')
+    assert passages_again == passages and again['duplicate_passages'] == 1
+    assert ds.dataset(str(index / schemas.DEDUP_INDEX_TABLE), format='parquet').count_rows() == grown
+    redo, _ = ingest(day1, 'out4')
+    assert redo['duplicate_passages'] == 0 and redo['clusters'] == 0
+
+
+def test_dedup_index_built_with_other_parameters_is_refused(tmp_path, capsys):
+    index = tmp_path / 'index'
+    assert main(['--input', str(SEED_000), '--output', str(tmp_path / 'a'), '--dedup-index', str(index),
+                 '--quiet']) == 0
+    assert main(['--input', str(SEED_000), '--output', str(tmp_path / 'b'), '--dedup-index', str(index),
+                 '--min-passage-words', '5', '--quiet']) == 2
+    assert 'built with other parameters' in capsys.readouterr().err
 
 
 def test_every_table_has_its_schema_and_version(seeds_run):
