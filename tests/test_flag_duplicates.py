@@ -59,11 +59,17 @@ def test_normalization_folds_case_quotes_punctuation():
 
 
 def test_signatures_are_deterministic_and_ignore_quote_styles():
-    a = PassageSignatures().sign('a', None, [(0, 'a-0000', f'“{SENTENCE}”')])
-    b = PassageSignatures().sign('b', None, [(3, 'b-0003', f'"{SENTENCE.upper()}"')])
+    def sign(doc_id, text, index=0):
+        return PassageSignatures().sign(doc_id, None, text, [(index, f'{doc_id}-{index:04d}', 0, len(text))])
+
+    a, b = sign('a', f'“{SENTENCE}”'), sign('b', f'"{SENTENCE.upper()}"', 3)
     assert np.array_equal(a.band_keys, b.band_keys) and np.array_equal(a.shingle_set(0), b.shingle_set(0))
-    short = PassageSignatures().sign('c', None, [(0, 'c-0000', 'He declined to comment on Friday.')])
-    assert len(short) == 0
+    assert list(b.indexes) == [3] and b.passage_ids == ('b-0003',) and list(b.n_words) == [len(SENTENCE.split())]
+    # NFKC and length-changing case folds take the slow path to the same words.
+    c = sign('c', SENTENCE.replace('fi', '\ufb01') + ' \u0130')
+    d = sign('d', SENTENCE + ' i\u0307')
+    assert np.array_equal(c.shingle_set(0), d.shingle_set(0))
+    assert len(sign('e', 'He declined to comment on Friday.')) == 0
 
 
 def test_seed_quote_in_003_is_flagged_against_000_and_nothing_else(seed_articles):

@@ -20,7 +20,7 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 import apache_beam as beam
 import numpy as np
 
-from transforms.passage_signatures import DocSignature
+from transforms.passage_signatures import DocSignature, node_key
 
 NAMESPACE = 'news_ingest'
 DEFAULT_SHARDS = 64
@@ -32,7 +32,7 @@ class BandBlock:
     keys: np.ndarray      # uint64 (m,)
     doc: np.ndarray       # int32 (m,): position in `nodes_of`
     row: np.ndarray       # int32 (m,): row in that article's signature
-    nodes_of: tuple       # per article: tuple of node keys of its signed passages
+    docs: tuple           # per article: (published_date, doc_id, passage indexes of its rows)
 
 
 def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, BandBlock]:
@@ -44,29 +44,31 @@ def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, Ba
     keys = np.concatenate([s.band_keys.ravel() for s in signatures])
     doc = np.concatenate([np.full(len(s) * bands, d, np.int32) for d, s in enumerate(signatures)])
     row = np.concatenate([np.repeat(np.arange(len(s), dtype=np.int32), bands) for s in signatures])
-    nodes_of = tuple(tuple(s.node(i) for i in range(len(s))) for s in signatures)
+    docs = tuple((s.published_date, s.doc_id, s.indexes) for s in signatures)
     shard = (keys % np.uint64(shards)).astype(np.int64)
-    order = np.argsort(shard, kind='stable')
+    order = np.argsort(shard.astype(np.uint16) if shards <= 65536 else shard, kind='stable')
     bounds = np.searchsorted(shard[order], np.arange(shards + 1))
     blocks = {}
     for k in range(shards):
         take = order[bounds[k]:bounds[k + 1]]
         if len(take):
-            blocks[k] = BandBlock(keys[take], doc[take], row[take], nodes_of)
+            blocks[k] = BandBlock(keys[take], doc[take], row[take], docs)
     return blocks
 
 
 def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, str]]:
     """Sorted unique (earlier node, later node) pairs of passages in different
     articles that share a band key."""
-    keys, nodes = [], []
+    keys, docs, rows, doc_info = [], [], [], []
     for block in blocks:
         keys.append(block.keys)
-        nodes.extend(block.nodes_of[d][r] for d, r in zip(block.doc.tolist(), block.row.tolist()))
+        docs.append(block.doc.astype(np.int64) + len(doc_info))
+        rows.append(block.row)
+        doc_info.extend(block.docs)
     if not keys:
         return []
     keys = np.concatenate(keys)
-    order = np.argsort(keys, kind='stable')
+    order = np.argsort(keys)
     sorted_keys = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
     sizes = np.diff(np.concatenate((starts, [len(keys)])))
@@ -75,7 +77,9 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, str]]:
     if len(members) == 0:
         return []
     bucket = np.repeat(np.arange(len(starts)), sizes)[in_bucket]
-    member_nodes = [nodes[i] for i in members.tolist()]
+    member_docs, member_rows = np.concatenate(docs)[members], np.concatenate(rows)[members]
+    member_nodes = [node_key(doc_info[d][0], doc_info[d][1], int(doc_info[d][2][r]))
+                    for d, r in zip(member_docs.tolist(), member_rows.tolist())]
     # Rank every member node once, then order each bucket by rank.
     distinct = sorted(set(member_nodes))
     rank_of = {node: r for r, node in enumerate(distinct)}

@@ -54,8 +54,8 @@ class DedupSettings:
 
 
 def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:
-    return signer.sign(doc.article.doc_id, doc.article.published_date,
-                       [(p.index, p.passage_id, p.text) for p in doc.passages])
+    return signer.sign(doc.article.doc_id, doc.article.published_date, doc.article.text,
+                       [(p.index, p.passage_id, p.char_start, p.char_end) for p in doc.passages])
 
 
 def node_date(node: str) -> Optional[datetime.date]:

@@ -27,7 +27,6 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
@@ -49,9 +48,15 @@ def normalize_passage(text: str) -> str:
     return _SPACE.sub(' ', _NON_WORD.sub(' ', text)).strip()
 
 
+_WORD = re.compile(r'\w+', re.U)
+
+
 def passage_words(text: str) -> list:
-    normalized = normalize_passage(text)
-    return normalized.split(' ') if normalized else []
+    """The passage's words, lower-cased: quotes, punctuation and whitespace
+    are never part of a word, so restyling them changes nothing."""
+    if not unicodedata.is_normalized('NFKC', text):
+        text = unicodedata.normalize('NFKC', text)
+    return _WORD.findall(text.lower())
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -63,9 +68,79 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-@lru_cache(maxsize=1 << 20)
+_ASCII_WORD = np.array([chr(c).isalnum() or c == ord('_') for c in range(128)])
+
+
+def word_characters(codes: np.ndarray) -> np.ndarray:
+    """Which code points are word characters (regex \\w: alphanumeric or '_'):
+    a table for ASCII, one Python check per distinct other code point."""
+    out = _ASCII_WORD[np.minimum(codes, 127)]
+    wide = codes >= 128
+    if wide.any():
+        distinct = np.unique(codes[wide])
+        word = distinct[[chr(c).isalnum() for c in distinct.tolist()]]
+        out[wide] = np.isin(codes[wide], word)
+    return out
+_POLY = 0x100000001b3 | 1
+_POLY_INVERSE = pow(_POLY, -1, 2 ** 64)
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base**i mod 2**64 for i < n."""
+    out = np.full(n, base, np.uint64)
+    out[0] = 1
+    return np.cumprod(out, dtype=np.uint64)
+
+
+def word_tokens(text: str, spans: Sequence[Tuple[int, int]]) -> Tuple[np.ndarray, np.ndarray]:
+    """(hash of every word of the spans in order, word count of each span).
+
+    Vectorized over the whole article: the lower-cased text with every
+    non-word character blanked is read as UTF-32 code points, words are the
+    runs between blanks, and each word's hash is a polynomial over its code
+    points taken from one prefix sum (position-free: multiplied back by the
+    inverse power of its start). No Python loop per word."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not unicodedata.is_normalized('NFKC', text):
+        # Rare: case folding or NFKC changes lengths; rebuild a text whose spans line up.
+        pieces, new_spans, position = [], [], 0
+        for start, end in spans:
+            words = ' '.join(passage_words(text[start:end]))
+            pieces.append(words)
+            new_spans.append((position, position + len(words)))
+            position += len(words) + 1
+        return word_tokens(' '.join(pieces), new_spans) if pieces else (np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    codes = np.frombuffer(lowered.encode('utf-32-le'), np.uint32)
+    n = len(codes)
+    if n == 0 or not spans:
+        return np.zeros(0, np.uint64), np.zeros(len(spans), np.int64)
+    is_word = np.concatenate(([False], word_characters(codes), [False]))
+    edges = np.diff(is_word.astype(np.int8))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    prefix = np.concatenate((np.zeros(1, np.uint64),
+                             np.cumsum((codes.astype(np.uint64) + np.uint64(1)) * _powers(_POLY, n), dtype=np.uint64)))
+    hashes = mix64((prefix[ends] - prefix[starts]) * _powers(_POLY_INVERSE, n)[starts]
+                   ^ (ends - starts).astype(np.uint64))
+    span_starts = np.array([s for s, _ in spans], np.int64)
+    span_ends = np.array([e for _, e in spans], np.int64)
+    owner = np.searchsorted(span_starts, starts, side='right') - 1
+    inside = (owner >= 0) & (ends <= span_ends[np.maximum(owner, 0)])
+    return hashes[inside], np.bincount(owner[inside], minlength=len(spans)).astype(np.int64)
+
+
+_WORD_HASHES: dict = {}
+_WORD_HASH_LIMIT = 1 << 20
+
+
 def word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode('utf-8'), digest_size=8).digest(), 'little')
+    """A stable 64-bit hash of a word (cached: news vocabulary repeats)."""
+    value = _WORD_HASHES.get(word)
+    if value is None:
+        value = int.from_bytes(hashlib.blake2b(word.encode('utf-8'), digest_size=8).digest(), 'little')
+        if len(_WORD_HASHES) >= _WORD_HASH_LIMIT:
+            _WORD_HASHES.clear()
+        _WORD_HASHES[word] = value
+    return value
 
 
 def node_key(published_date: Optional[datetime.date], doc_id: str, index: int) -> str:
@@ -148,27 +223,28 @@ class PassageSignatures:
     def __init__(self, params: SignatureParams = SignatureParams()):
         self.params = params
         rng = np.random.default_rng(params.seed)
-        self._perm_seeds = rng.integers(0, 2 ** 63, size=params.num_perm, dtype=np.uint64)
+        # Permutation p maps a (uniformly mixed) shingle hash x to a_p * x + b_p
+        # mod 2**64 with a_p odd: a bijection, two vector operations instead
+        # of a full mix per (shingle, permutation).
+        self._perm_mult = rng.integers(0, 2 ** 63, size=params.num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._perm_add = rng.integers(0, 2 ** 63, size=params.num_perm, dtype=np.uint64)
         self._band_salts = mix64(np.arange(1, params.bands + 1, dtype=np.uint64) * _GOLDEN)
         self._shingle_mult = mix64(np.arange(1, params.shingle_words + 1, dtype=np.uint64) + _GOLDEN) | np.uint64(1)
 
-    def sign(self, doc_id: str, published_date: Optional[datetime.date],
-             passages: Sequence[Tuple[int, str, str]]) -> DocSignature:
-        """`passages`: (index, passage_id, text) in article order."""
+    def sign(self, doc_id: str, published_date: Optional[datetime.date], text: str,
+             passages: Sequence[Tuple[int, str, int, int]]) -> DocSignature:
+        """`passages`: (index, passage_id, char_start, char_end) in article order."""
         k = self.params.shingle_words
-        kept, words_of = [], []
-        for index, passage_id, text in passages:
-            words = passage_words(text)
-            if len(words) >= max(self.params.min_words, k):
-                kept.append((index, passage_id, len(words)))
-                words_of.append(words)
-        n = len(kept)
+        all_tokens, all_lengths = word_tokens(text, [(start, end) for _, _, start, end in passages])
+        eligible = all_lengths >= max(self.params.min_words, k)
+        n = int(eligible.sum())
         if n == 0:
             return DocSignature(doc_id, published_date, np.zeros(0, np.int32), (), np.zeros(0, np.int32),
                                 np.zeros(1, np.int64), np.zeros(0, np.uint64),
                                 np.zeros((0, self.params.bands), np.uint64))
-        lengths = np.fromiter((len(w) for w in words_of), np.int64, n)
-        tokens = np.fromiter((word_hash(w) for words in words_of for w in words), np.uint64, int(lengths.sum()))
+        kept = [(index, passage_id) for (index, passage_id, _, _), ok in zip(passages, eligible.tolist()) if ok]
+        tokens = all_tokens[np.repeat(eligible, all_lengths)]
+        lengths = all_lengths[eligible].astype(np.int64)
         # Shingle j of the concatenation starts at token j; keep those that stay inside one passage.
         window = len(tokens) - k + 1
         combined = np.zeros(window, np.uint64)
@@ -180,21 +256,25 @@ class PassageSignatures:
         position = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         shingles = combined[np.repeat(starts, counts) + position]
         # MinHash: one pass over a (shingles x permutations) matrix, minima per passage.
-        hashed = mix64(shingles[:, None] ^ self._perm_seeds[None, :])
+        hashed = shingles[:, None] * self._perm_mult[None, :] + self._perm_add[None, :]
         block_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         signature = np.minimum.reduceat(hashed, block_starts, axis=0)
         bands = signature.reshape(n, self.params.bands, self.params.rows)
         keys = np.broadcast_to(self._band_salts, (n, self.params.bands)).copy()
         for r in range(self.params.rows):
             keys = mix64(keys ^ bands[:, :, r])
-        sets = [np.unique(part) for part in np.split(shingles, np.cumsum(counts)[:-1])]
-        offsets = np.concatenate(([0], np.cumsum([len(s) for s in sets])))
+        # Each passage's sorted unique shingle set, for all passages in one sort.
+        owner = np.repeat(np.arange(n), counts)
+        order = np.lexsort((shingles, owner))
+        owner, ordered = owner[order], shingles[order]
+        fresh = np.concatenate(([True], (ordered[1:] != ordered[:-1]) | (owner[1:] != owner[:-1])))
+        unique_shingles, unique_owner = ordered[fresh], owner[fresh]
+        offsets = np.searchsorted(unique_owner, np.arange(n + 1))
         return DocSignature(
             doc_id=doc_id, published_date=published_date,
-            indexes=np.array([index for index, _, _ in kept], np.int32),
-            passage_ids=tuple(pid for _, pid, _ in kept),
-            n_words=np.array([w for _, _, w in kept], np.int32),
-            offsets=offsets.astype(np.int64), shingles=np.concatenate(sets), band_keys=keys)
+            indexes=np.array([index for index, _ in kept], np.int32),
+            passage_ids=tuple(pid for _, pid in kept), n_words=lengths.astype(np.int32),
+            offsets=offsets.astype(np.int64), shingles=unique_shingles, band_keys=keys)
 
 
 def shingle_overlap(a: np.ndarray, b: np.ndarray) -> Tuple[float, float]:
