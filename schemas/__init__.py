@@ -91,6 +91,7 @@ def dedup_index_schema(params_json: str) -> pa.Schema:
         pa.field('passage_index', pa.int32(), nullable=False),
         pa.field('published_date', pa.date32()),
         pa.field('n_words', pa.int32(), nullable=False),
+        pa.field('words', pa.list_(pa.uint64()), nullable=False),
         pa.field('shingles', pa.list_(pa.uint64()), nullable=False),
         pa.field('band_keys', pa.list_(pa.uint64()), nullable=False),
     ], metadata={SCHEMA_VERSION_KEY: SCHEMA_VERSION.encode(), b'news_ingest.table': DEDUP_INDEX_TABLE.encode(),

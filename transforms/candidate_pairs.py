@@ -37,13 +37,13 @@ class BandBlock:
 
 def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, BandBlock]:
     """Split the band keys of some signed articles by shard (key mod shards)."""
-    signatures = [s for s in signatures if len(s)]
+    signatures = [s for s in signatures if len(s.band_keys)]
     if not signatures:
         return {}
     bands = signatures[0].band_keys.shape[1]
     keys = np.concatenate([s.band_keys.ravel() for s in signatures])
-    doc = np.concatenate([np.full(len(s) * bands, d, np.int32) for d, s in enumerate(signatures)])
-    row = np.concatenate([np.repeat(np.arange(len(s), dtype=np.int32), bands) for s in signatures])
+    doc = np.concatenate([np.full(s.band_keys.size, d, np.int32) for d, s in enumerate(signatures)])
+    row = np.concatenate([np.repeat(s.signed_rows().astype(np.int32), bands) for s in signatures])
     docs = tuple((s.published_date, s.doc_id, s.indexes) for s in signatures)
     shard = (keys % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard.astype(np.uint16) if shards <= 65536 else shard, kind='stable')

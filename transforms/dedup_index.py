@@ -50,27 +50,36 @@ def check_index(index_dir: str, params: SignatureParams) -> Optional[str]:
 
 
 def index_rows(signature: DocSignature) -> Iterable[dict]:
+    band_row = {row: j for j, row in enumerate(signature.signed_rows().tolist())}
     for row in range(len(signature)):
         yield {
             'doc_id': signature.doc_id, 'passage_id': signature.passage_ids[row],
             'passage_index': int(signature.indexes[row]), 'published_date': signature.published_date,
-            'n_words': int(signature.n_words[row]), 'shingles': signature.shingle_set(row).tolist(),
-            'band_keys': signature.band_keys[row].tolist(),
+            'n_words': int(signature.n_words[row]), 'words': signature.word_set(row).tolist(),
+            'shingles': signature.shingle_set(row).tolist(),
+            'band_keys': signature.band_keys[band_row[row]].tolist() if row in band_row else [],
         }
 
 
 def signature_from_rows(doc_id: str, rows: Iterable[dict]) -> DocSignature:
     rows = sorted(rows, key=lambda r: r['passage_index'])
-    sets = [np.asarray(r['shingles'], np.uint64) for r in rows]
+
+    def packed(column):
+        sets = [np.asarray(r[column], np.uint64) for r in rows]
+        return (np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64),
+                np.concatenate(sets) if sets else np.zeros(0, np.uint64))
+
+    offsets, shingles = packed('shingles')
+    word_offsets, words = packed('words')
+    keys = [r['band_keys'] for r in rows if r['band_keys']]
     return DocSignature(
         doc_id=doc_id, published_date=rows[0]['published_date'] if rows else None,
         indexes=np.array([r['passage_index'] for r in rows], np.int32),
         passage_ids=tuple(r['passage_id'] for r in rows),
         n_words=np.array([r['n_words'] for r in rows], np.int32),
-        offsets=np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64),
-        shingles=np.concatenate(sets) if sets else np.zeros(0, np.uint64),
-        band_keys=np.array([r['band_keys'] for r in rows], np.uint64).reshape(len(rows), -1),
-        from_index=True)
+        offsets=offsets, shingles=shingles,
+        band_keys=np.array(keys, np.uint64).reshape(len(keys), -1) if keys else np.zeros((0, 0), np.uint64),
+        word_offsets=word_offsets, words=words, from_index=True)
 
 
 class ReadDedupIndex(beam.PTransform):

@@ -22,6 +22,7 @@ README "Duplicate passages"):
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import re
@@ -178,12 +179,16 @@ class SignatureParams:
 
 @dataclass
 class DocSignature:
-    """An article's eligible passages, signed: the coarse element of reuse detection.
+    """An article's passages, signed: the coarse element of reuse detection.
 
-    `shingles[offsets[i]:offsets[i+1]]` is passage i's sorted, unique shingle
-    set; `band_keys[i]` its LSH band keys. `indexes` are passage indexes in
-    the article, `n_words` their normalized word counts. `from_index` marks
-    passages read from a persisted index of earlier runs."""
+    One row per passage with words: `indexes` are passage indexes in the
+    article, `n_words` their word counts, `words[word_offsets[i]:...]` each
+    one's sorted unique word hashes. Rows with at least `min_words` words are
+    *signed*: `shingles[offsets[i]:offsets[i+1]]` is the sorted unique
+    shingle set (empty for shorter rows), and `band_keys` holds the LSH band
+    keys of the signed rows, in row order. Shorter passages never seed a
+    match; they join one as the neighbour of a copied passage. `from_index`
+    marks passages read from a persisted index of earlier runs."""
     doc_id: str
     published_date: Optional[datetime.date]
     indexes: np.ndarray          # int32 (n,)
@@ -191,7 +196,9 @@ class DocSignature:
     n_words: np.ndarray          # int32 (n,)
     offsets: np.ndarray          # int64 (n+1,)
     shingles: np.ndarray         # uint64 (offsets[-1],)
-    band_keys: np.ndarray        # uint64 (n, bands)
+    band_keys: np.ndarray        # uint64 (signed rows, bands)
+    word_offsets: np.ndarray = None   # int64 (n+1,)
+    words: np.ndarray = None          # uint64 (word_offsets[-1],)
     from_index: bool = False
 
     def __len__(self) -> int:
@@ -200,17 +207,36 @@ class DocSignature:
     def shingle_set(self, i: int) -> np.ndarray:
         return self.shingles[self.offsets[i]:self.offsets[i + 1]]
 
+    def word_set(self, i: int) -> np.ndarray:
+        return self.words[self.word_offsets[i]:self.word_offsets[i + 1]]
+
+    def signed_rows(self) -> np.ndarray:
+        """Rows that have band keys (band_keys[j] belongs to row signed_rows()[j])."""
+        return np.flatnonzero(np.diff(self.offsets) > 0)
+
+    def without_band_keys(self) -> 'DocSignature':
+        """What verification needs of a source article: everything but the band keys."""
+        return dataclasses.replace(self, band_keys=np.zeros((0, 0), np.uint64))
+
     def node(self, i: int) -> str:
         return node_key(self.published_date, self.doc_id, int(self.indexes[i]))
 
     def select(self, rows: Sequence[int]) -> 'DocSignature':
         """The signature of some of its passages (rows in order)."""
-        rows = list(rows)
-        sets = [self.shingle_set(r) for r in rows]
+        rows = np.asarray(list(rows), np.int64)
+
+        def sets(offsets, values):
+            parts = [values[offsets[r]:offsets[r + 1]] for r in rows.tolist()]
+            return (np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64),
+                    np.concatenate(parts) if parts else values[:0])
+
+        offsets, shingles = sets(self.offsets, self.shingles)
+        word_offsets, words = sets(self.word_offsets, self.words)
+        band_row = {row: j for j, row in enumerate(self.signed_rows().tolist())}
+        keep_keys = [band_row[r] for r in rows.tolist() if r in band_row]
         return DocSignature(
-            self.doc_id, self.published_date, self.indexes[rows], tuple(self.passage_ids[r] for r in rows),
-            self.n_words[rows], np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64),
-            np.concatenate(sets) if sets else np.zeros(0, np.uint64), self.band_keys[rows], self.from_index)
+            self.doc_id, self.published_date, self.indexes[rows], tuple(self.passage_ids[r] for r in rows.tolist()),
+            self.n_words[rows], offsets, shingles, self.band_keys[keep_keys], word_offsets, words, self.from_index)
 
     def position_of(self) -> dict:
         """passage index -> row in this signature."""
@@ -235,46 +261,54 @@ class PassageSignatures:
              passages: Sequence[Tuple[int, str, int, int]]) -> DocSignature:
         """`passages`: (index, passage_id, char_start, char_end) in article order."""
         k = self.params.shingle_words
-        all_tokens, all_lengths = word_tokens(text, [(start, end) for _, _, start, end in passages])
-        eligible = all_lengths >= max(self.params.min_words, k)
-        n = int(eligible.sum())
-        if n == 0:
-            return DocSignature(doc_id, published_date, np.zeros(0, np.int32), (), np.zeros(0, np.int32),
-                                np.zeros(1, np.int64), np.zeros(0, np.uint64),
-                                np.zeros((0, self.params.bands), np.uint64))
-        kept = [(index, passage_id) for (index, passage_id, _, _), ok in zip(passages, eligible.tolist()) if ok]
-        tokens = all_tokens[np.repeat(eligible, all_lengths)]
-        lengths = all_lengths[eligible].astype(np.int64)
-        # Shingle j of the concatenation starts at token j; keep those that stay inside one passage.
-        window = len(tokens) - k + 1
-        combined = np.zeros(window, np.uint64)
-        for j in range(k):
-            combined = combined + tokens[j:j + window] * self._shingle_mult[j]
-        combined = mix64(combined)
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        counts = lengths - k + 1
-        position = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-        shingles = combined[np.repeat(starts, counts) + position]
-        # MinHash: one pass over a (shingles x permutations) matrix, minima per passage.
-        hashed = shingles[:, None] * self._perm_mult[None, :] + self._perm_add[None, :]
-        block_starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        signature = np.minimum.reduceat(hashed, block_starts, axis=0)
-        bands = signature.reshape(n, self.params.bands, self.params.rows)
-        keys = np.broadcast_to(self._band_salts, (n, self.params.bands)).copy()
-        for r in range(self.params.rows):
-            keys = mix64(keys ^ bands[:, :, r])
-        # Each passage's sorted unique shingle set, for all passages in one sort.
-        owner = np.repeat(np.arange(n), counts)
-        order = np.lexsort((shingles, owner))
-        owner, ordered = owner[order], shingles[order]
-        fresh = np.concatenate(([True], (ordered[1:] != ordered[:-1]) | (owner[1:] != owner[:-1])))
-        unique_shingles, unique_owner = ordered[fresh], owner[fresh]
-        offsets = np.searchsorted(unique_owner, np.arange(n + 1))
+        tokens, lengths = word_tokens(text, [(start, end) for _, _, start, end in passages])
+        has_words = lengths > 0
+        kept = [(index, passage_id) for (index, passage_id, _, _), ok in zip(passages, has_words.tolist()) if ok]
+        lengths = lengths[has_words]
+        n = len(kept)
+        eligible = lengths >= max(self.params.min_words, k)
+        word_offsets, words = unique_sets(tokens, np.repeat(np.arange(n), lengths), n)
+        signed = np.flatnonzero(eligible)
+        m = len(signed)
+        if m:
+            tokens = tokens[np.repeat(eligible, lengths)]
+            signed_lengths = lengths[eligible].astype(np.int64)
+            # Shingle j of the concatenation starts at token j; keep those inside one passage.
+            window = len(tokens) - k + 1
+            combined = np.zeros(window, np.uint64)
+            for j in range(k):
+                combined = combined + tokens[j:j + window] * self._shingle_mult[j]
+            combined = mix64(combined)
+            starts = np.concatenate(([0], np.cumsum(signed_lengths)[:-1]))
+            counts = signed_lengths - k + 1
+            position = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            shingles = combined[np.repeat(starts, counts) + position]
+            # MinHash: one pass over a (shingles x permutations) matrix, minima per passage.
+            hashed = shingles[:, None] * self._perm_mult[None, :] + self._perm_add[None, :]
+            signature = np.minimum.reduceat(hashed, np.concatenate(([0], np.cumsum(counts)[:-1])), axis=0)
+            bands = signature.reshape(m, self.params.bands, self.params.rows)
+            keys = np.broadcast_to(self._band_salts, (m, self.params.bands)).copy()
+            for r in range(self.params.rows):
+                keys = mix64(keys ^ bands[:, :, r])
+            offsets, unique_shingles = unique_sets(shingles, np.repeat(signed, counts), n)
+        else:
+            keys = np.zeros((0, self.params.bands), np.uint64)
+            offsets, unique_shingles = np.zeros(n + 1, np.int64), np.zeros(0, np.uint64)
         return DocSignature(
             doc_id=doc_id, published_date=published_date,
             indexes=np.array([index for index, _ in kept], np.int32),
             passage_ids=tuple(pid for _, pid in kept), n_words=lengths.astype(np.int32),
-            offsets=offsets.astype(np.int64), shingles=unique_shingles, band_keys=keys)
+            offsets=offsets, shingles=unique_shingles, band_keys=keys,
+            word_offsets=word_offsets, words=words)
+
+
+def unique_sets(values: np.ndarray, owner: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(offsets, values): each owner's sorted unique values, for all owners
+    (0..n-1, non-decreasing in `owner`) in one sort."""
+    order = np.lexsort((values, owner))
+    owner, ordered = owner[order], values[order]
+    fresh = np.concatenate(([True], (ordered[1:] != ordered[:-1]) | (owner[1:] != owner[:-1])))[:len(ordered)]
+    return np.searchsorted(owner[fresh], np.arange(n + 1)).astype(np.int64), ordered[fresh]
 
 
 def shingle_overlap(a: np.ndarray, b: np.ndarray) -> Tuple[float, float]:

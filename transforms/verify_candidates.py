@@ -6,16 +6,21 @@ A pair is verified when its Jaccard similarity is at least `min_jaccard`
 passage is almost wholly contained in the larger (`min_containment`: a
 sentence quoted inside a longer one, "..., the AP reported").
 
-Short passages need context: a pair whose smaller side has fewer than
-`context_words` words counts only when a neighbouring passage of the later
-article was verified against the same earlier article. Formulaic sentences
-("The company did not immediately respond to a request for comment.") recur
-across unrelated stories; a reprinted short sentence arrives with its
-neighbours.
+Copied blocks are followed passage by passage: from every verified pair the
+run grows to the neighbours on both sides while they match, so the headings,
+list items and short sentences of a reprinted block (too short to have
+shingles of their own) are flagged with it.
+
+Short passages need context: a candidate pair whose smaller side has fewer
+than `context_words` words counts only next to another passage of the later
+article matched to the same earlier article. Formulaic sentences ("The
+company did not immediately respond to a request for comment.") recur across
+unrelated stories; a reprinted short sentence arrives with its neighbours.
 
 The pair's two sides live in different articles, so verification joins
-twice: the earlier article's shingles are attached first, then the pair is
-judged beside the later article's signature.
+twice: the earlier article's signature (without band keys) is attached once
+per later article it has candidates with, then judged beside the later
+article's signature.
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ class VerifyPolicy:
     min_jaccard: float = 0.5
     min_containment: float = 0.8
     context_words: int = 15
+    min_word_jaccard: float = 0.6     # short neighbours of a copied passage, on word sets
 
 
 @dataclass(frozen=True)
@@ -42,58 +48,105 @@ class ReuseEdge:
     """Two passages verified as copies of each other; `earlier` ranks first."""
     earlier: str          # node key
     later: str            # node key
-    similarity: float     # Jaccard of the shingle sets
+    similarity: float     # Jaccard of the shingle sets (word sets for short passages)
     containment: float
 
 
-@dataclass(frozen=True)
-class SourceSide:
-    """The earlier side of a candidate pair, carried to the later article."""
-    node: str
-    later_index: int
-    shingles: np.ndarray
-    n_words: int
+@dataclass
+class SourceDoc:
+    """An earlier article (its signature without band keys) and its
+    candidate pairs with one later article, as (earlier index, later index)."""
+    signature: DocSignature
+    pairs: tuple
 
 
-def verify_pairs(later: DocSignature, sources: Iterable[SourceSide],
-                 policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
-    """The verified edges between `later`'s passages and their candidate sources."""
-    row_of = later.position_of()
-    seen, passed = set(), []
-    for source in sources:
-        key = (source.node, source.later_index)
-        row = row_of.get(source.later_index)
-        if key in seen or row is None:
+def passage_similarity(a: DocSignature, i: int, b: DocSignature, j: int) -> Tuple[float, float]:
+    """(Jaccard, containment) of two passages: on shingles when both are
+    signed, else on their word sets."""
+    if a.offsets[i + 1] > a.offsets[i] and b.offsets[j + 1] > b.offsets[j]:
+        return shingle_overlap(a.shingle_set(i), b.shingle_set(j))
+    return shingle_overlap(a.word_set(i), b.word_set(j))
+
+
+def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tuple[int, int]],
+                  policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
+    """The verified edges between one earlier article and a later one.
+
+    1. Candidate pairs pass on Jaccard or containment of their shingles.
+    2. Runs grow from the passed pairs to their neighbours on both sides, in
+       step in both articles, while the neighbours match (shingles, or word
+       sets when a side is too short to have shingles): headings, list items
+       and short sentences of a copied block come with it.
+    3. A passed pair with a short side (< context_words) counts only next to
+       another matched passage of the same source in the later article."""
+    later_row, source_row = later.position_of(), source.position_of()
+    strong, weak = {}, {}
+    for source_index, later_index in set(pairs):
+        i, j = source_row.get(source_index), later_row.get(later_index)
+        if i is None or j is None:
             continue
-        seen.add(key)
-        jaccard, containment = shingle_overlap(source.shingles, later.shingle_set(row))
+        jaccard, containment = passage_similarity(source, i, later, j)
         if jaccard >= policy.min_jaccard or containment >= policy.min_containment:
-            short = min(source.n_words, int(later.n_words[row])) < policy.context_words
-            passed.append((source.node, row, jaccard, containment, short))
-    supported = {}
-    for node, row, *_ in passed:
-        supported.setdefault(parse_node_key(node)[0], set()).add(int(later.indexes[row]))
+            short = min(int(source.n_words[i]), int(later.n_words[j])) < policy.context_words
+            (weak if short else strong)[i, j] = (jaccard, containment)
+
+    matched = dict(strong)
+
+    def grow():
+        frontier = list(matched)
+        used_source, used_later = {i for i, _ in matched}, {j for _, j in matched}
+        while frontier:
+            i, j = frontier.pop()
+            for step in (1, -1):
+                ni, nj = i + step, j + step
+                if not (0 <= ni < len(source) and 0 <= nj < len(later)) or ni in used_source or nj in used_later:
+                    continue
+                if source.indexes[ni] != source.indexes[i] + step or later.indexes[nj] != later.indexes[j] + step:
+                    continue   # a passage without words lies between: not in step
+                jaccard, containment = passage_similarity(source, ni, later, nj)
+                signed = source.offsets[ni + 1] > source.offsets[ni] and later.offsets[nj + 1] > later.offsets[nj]
+                if (jaccard >= policy.min_jaccard or containment >= policy.min_containment) if signed else (
+                        jaccard >= policy.min_word_jaccard):
+                    matched[ni, nj] = (jaccard, containment)
+                    used_source.add(ni)
+                    used_later.add(nj)
+                    frontier.append((ni, nj))
+
+    grow()
+    while True:
+        near = {j + d for _, j in matched for d in (-1, 1)}
+        supported = {key: value for key, value in weak.items() if key not in matched and key[1] in near}
+        if not supported:
+            break
+        matched.update(supported)
+        grow()
+    return [ReuseEdge(source.node(i), later.node(j), round(float(jaccard), 4), round(float(containment), 4))
+            for (i, j), (jaccard, containment) in sorted(matched.items())]
+
+
+def verify_pairs(later: DocSignature, sources: Iterable[SourceDoc],
+                 policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
+    """The verified edges between `later`'s passages and all its candidate sources."""
+    by_doc: Dict[str, list] = {}
+    signature_of = {}
+    for source in sources:
+        signature_of[source.signature.doc_id] = source.signature
+        by_doc.setdefault(source.signature.doc_id, []).extend(source.pairs)
     edges = []
-    for node, row, jaccard, containment, short in passed:
-        index = int(later.indexes[row])
-        if short and not ({index - 1, index + 1} & supported[parse_node_key(node)[0]]):
-            continue
-        edges.append(ReuseEdge(node, later.node(row), round(float(jaccard), 4), round(float(containment), 4)))
+    for doc_id in sorted(by_doc):
+        if doc_id != later.doc_id:
+            edges.extend(verify_source(later, signature_of[doc_id], by_doc[doc_id], policy))
     return sorted(edges, key=lambda e: (e.earlier, e.later))
 
 
-def attach_sources(earlier: DocSignature, pairs: Iterable[Tuple[str, str]]) -> List[Tuple[str, SourceSide]]:
-    """(later doc_id, SourceSide) for every pair whose earlier side is in `earlier`."""
-    row_of = earlier.position_of()
-    out = []
+def attach_sources(earlier: DocSignature, pairs: Iterable[Tuple[str, str]]) -> List[Tuple[str, SourceDoc]]:
+    """(later doc_id, SourceDoc) for every later article paired with `earlier`."""
+    by_later: Dict[str, list] = {}
     for earlier_node, later_node in pairs:
-        row = row_of.get(parse_node_key(earlier_node)[1])
-        if row is None:
-            continue
         later_doc, later_index = parse_node_key(later_node)
-        out.append((later_doc, SourceSide(earlier_node, later_index, earlier.shingle_set(row),
-                                          int(earlier.n_words[row]))))
-    return out
+        by_later.setdefault(later_doc, []).append((parse_node_key(earlier_node)[1], later_index))
+    lite = earlier.without_band_keys()
+    return [(doc_id, SourceDoc(lite, tuple(sorted(set(p))))) for doc_id, p in sorted(by_later.items())]
 
 
 def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Sequence[Tuple[str, str]],
@@ -104,8 +157,8 @@ def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Sequence[Tuple[
         by_earlier_doc.setdefault(parse_node_key(pair[0])[0], []).append(pair)
     by_later_doc: Dict[str, list] = {}
     for doc_id, doc_pairs in by_earlier_doc.items():
-        for later_doc, side in attach_sources(signatures[doc_id], doc_pairs):
-            by_later_doc.setdefault(later_doc, []).append(side)
+        for later_doc, source in attach_sources(signatures[doc_id], doc_pairs):
+            by_later_doc.setdefault(later_doc, []).append(source)
     edges = []
     for doc_id in sorted(by_later_doc):
         edges.extend(verify_pairs(signatures[doc_id], by_later_doc[doc_id], policy))
@@ -123,7 +176,6 @@ class VerifyCandidates(beam.PTransform):
     def expand(self, pairs):
         policy = self._policy
         verified = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_verified_pairs')
-        rejected = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_rejected_pairs')
 
         def attach(item):
             _, grouped = item
@@ -137,7 +189,6 @@ class VerifyCandidates(beam.PTransform):
             for signature in grouped['signatures']:
                 edges = verify_pairs(signature, sources, policy)
                 verified.inc(len(edges))
-                rejected.inc(len({(s.node, s.later_index) for s in sources}) - len(edges))
                 yield from edges
 
         with_sources = (
