@@ -1,9 +1,17 @@
 """`make bench`: the pipeline's articles per second as a ratio against a bare
 trafilatura + langdetect loop over the same files, measured in the same run;
 then the text path on raw text dumps of the same pages against a bare
-jusText + langdetect loop.
+jusText + langdetect loop; then the duplicate-passage stage.
 
-    python bench/bench.py [--data DIR] [--pages N] [--workers 2]
+    python bench/bench.py [--data DIR] [--pages N] [--workers 2] [--parts html,text,dedup]
+                          [--dedup-articles 3000] [--dedup-sizes 25000,50000,100000]
+
+Dedup stage: on a synthetic wire-reuse corpus (bench/wire_corpus.py) its cost
+per article beside the pipeline's language detection on the same articles in
+the same process, then its time and peak memory at growing corpus sizes, each
+size in a fresh process. It runs the plain functions of FlagDuplicatePassages
+(transforms/flag_duplicates.detect_reuse: signatures, sharded band keys,
+verification, components, matches), without Beam's shuffles.
 
 The bare loop is what a user would write without this project: decompress,
 trafilatura.extract, langdetect.detect. The pipeline does strictly more
@@ -70,6 +78,48 @@ print(json.dumps({'seconds': time.time() - start, 'articles': summary['articles_
 '''
 
 
+DEDUP_SETUP = r'''
+import json, resource, sys, time
+sys.path.insert(0, '.')
+from bench.eval import load_pages
+from bench.wire_corpus import build_wire_corpus
+from pathlib import Path
+from transforms.flag_duplicates import detect_reuse
+from transforms.records import DocPassages
+from transforms.split_passages import split_passages
+n = int(sys.argv[2])
+corpus = build_wire_corpus([gt['main_content'] for _, _, gt in load_pages(Path(sys.argv[1]))], n, seed=0)
+docs = [DocPassages(a, split_passages(a.doc_id, a.text)) for a in corpus.articles]
+before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+'''
+
+# Cost per article: dedup beside language detection, same articles, same process.
+DEDUP_COST = DEDUP_SETUP + r'''
+from transforms.detect_language import LanguageDetector
+detector = LanguageDetector()
+detector.detect(docs[0].article.text)
+start = time.perf_counter()
+for doc in docs:
+    detector.detect(doc.article.text)
+language = time.perf_counter() - start
+start = time.perf_counter()
+detect_reuse(docs)
+dedup = time.perf_counter() - start
+print(json.dumps({'articles': n, 'language_ms': 1000 * language / n, 'dedup_ms': 1000 * dedup / n}))
+'''
+
+# Scaling: the dedup stage alone, with its steps timed and the process's peak memory.
+DEDUP_SCALE = DEDUP_SETUP + r'''
+timings = {}
+start = time.perf_counter()
+result = detect_reuse(docs, timings=timings)
+print(json.dumps({'articles': n, 'seconds': time.perf_counter() - start, 'steps': timings,
+                  'corpus_mb': before_mb, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  'clusters': len(result.clusters), 'edges': len(result.edges),
+                  'passages': sum(len(d.passages) for d in docs)}))
+'''
+
+
 def measure(code: str, *args: str) -> dict:
     result = subprocess.run([sys.executable, '-c', code, *args], cwd=REPO, capture_output=True, text=True)
     if result.returncode != 0:
@@ -82,40 +132,76 @@ def main(argv=None) -> int:
     parser.add_argument('--data', default=str(REPO.parent / 'shared' / 'data' / 'web-articles-dev'))
     parser.add_argument('--pages', type=int, default=400, help='dev pages to use (default %(default)s)')
     parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--parts', default='html,text,dedup', help='which benchmarks to run (default %(default)s)')
+    parser.add_argument('--dedup-articles', type=int, default=3000,
+                        help='wire-reuse corpus size for the dedup cost per article (default %(default)s)')
+    parser.add_argument('--dedup-sizes', default='25000,50000,100000',
+                        help='corpus sizes for the dedup scaling run (default %(default)s)')
     args = parser.parse_args(argv)
+    parts = set(args.parts.split(','))
+    if parts & {'html', 'text'}:
+        bench_pages(args, parts)
+    if 'dedup' in parts:
+        bench_dedup(args)
+    return 0
 
+
+def bench_dedup(args) -> None:
+    cost = measure(DEDUP_COST, args.data, str(args.dedup_articles))
+    print(f'\nduplicate passages on a {cost["articles"]}-article wire-reuse corpus (bench/wire_corpus.py), '
+          f'same articles, same process')
+    print(f'{"step":<34}{"ms/article":>11}{"x language":>12}')
+    print(f'{"language detection (DetectLanguage)":<34}{cost["language_ms"]:>11.2f}{1:>12.2f}')
+    print(f'{"dedup stage (FlagDuplicatePassages)":<34}{cost["dedup_ms"]:>11.2f}'
+          f'{cost["dedup_ms"] / cost["language_ms"]:>12.2f}')
+    sizes = [int(n) for n in args.dedup_sizes.split(',') if n]
+    runs = [measure(DEDUP_SCALE, args.data, str(n)) for n in sizes]
+    print(f'\ndedup stage alone at growing corpus sizes (each in a fresh process)')
+    steps = list(runs[0]['steps'])
+    print(f'{"articles":>9}{"passages":>10}{"seconds":>9}{"x time":>8}{"x articles":>11}{"ms/art":>8}'
+          f'{"corpus MB":>10}{"peak MB":>9}  ' + ' '.join(f'{s:>10}' for s in steps))
+    for run in runs:
+        print(f'{run["articles"]:>9}{run["passages"]:>10}{run["seconds"]:>9.1f}'
+              f'{run["seconds"] / runs[0]["seconds"]:>8.2f}{run["articles"] / runs[0]["articles"]:>11.2f}'
+              f'{1000 * run["seconds"] / run["articles"]:>8.2f}{run["corpus_mb"]:>10.0f}{run["peak_mb"]:>9.0f}  '
+              + ' '.join(f'{run["steps"][s]:>10.1f}' for s in steps))
+
+
+def bench_pages(args, parts) -> None:
+    """HTML pages, and the same pages as raw text dumps: the pipeline beside a bare loop."""
     work = Path(tempfile.mkdtemp(prefix='news-ingest-bench-'))
+    multi = ('--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
+    workers = f'pipeline, {args.workers} processes'
+    tables = []
     try:
         pages = sorted((Path(args.data) / 'html').glob('*.html.gz'))[:args.pages]
-        corpus = work / 'corpus'
-        corpus.mkdir()
-        for page in pages:
-            shutil.copy(page, corpus / page.name)
-        bare = measure(BARE_LOOP, str(corpus))
-        one = measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out1'))
-        many = measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out2'),
-                       '--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
-        # the text path: the same pages as raw text dumps (bench/text_dumps.py)
-        sys.path.insert(0, str(REPO))
-        from bench.text_dumps import page_text_dump
-        dumps = work / 'text'
-        dumps.mkdir()
-        for page in pages:
-            text = page_text_dump(gzip.open(page).read().decode('utf-8', 'replace'))
-            (dumps / (page.name.split('.')[0] + '.txt')).write_text(text, encoding='utf-8')
-        bare_text = measure(BARE_TEXT_LOOP, str(dumps))
-        text_one = measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out3'))
-        text_many = measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out4'),
-                            '--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
+        if 'html' in parts:
+            corpus = work / 'corpus'
+            corpus.mkdir()
+            for page in pages:
+                shutil.copy(page, corpus / page.name)
+            tables.append((f'{len(pages)} HTML pages from {args.data}', [
+                ('bare trafilatura + langdetect', measure(BARE_LOOP, str(corpus))),
+                ('pipeline, 1 process', measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out1'))),
+                (workers, measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out2'), *multi))]))
+        if 'text' in parts:
+            # the same pages as raw text dumps (bench/text_dumps.py)
+            sys.path.insert(0, str(REPO))
+            from bench.text_dumps import page_text_dump
+            dumps = work / 'text'
+            dumps.mkdir()
+            for page in pages:
+                text = page_text_dump(gzip.open(page).read().decode('utf-8', 'replace'))
+                (dumps / (page.name.split('.')[0] + '.txt')).write_text(text, encoding='utf-8')
+            tables.append((f'the same {len(pages)} pages as raw text dumps', [
+                ('bare jusText + langdetect', measure(BARE_TEXT_LOOP, str(dumps))),
+                ('pipeline, 1 process', measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out3'))),
+                (workers, measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out4'), *multi))]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-    workers = f'pipeline, {args.workers} processes'
-    print_table(f'{len(pages)} HTML pages from {args.data}',
-                [('bare trafilatura + langdetect', bare), ('pipeline, 1 process', one), (workers, many)])
-    print_table(f'\nthe same {len(pages)} pages as raw text dumps',
-                [('bare jusText + langdetect', bare_text), ('pipeline, 1 process', text_one), (workers, text_many)])
-    return 0
+    for title, runs in tables:
+        print_table(title, runs)
+        print()
 
 
 def print_table(title: str, runs: list) -> None:

@@ -20,7 +20,7 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 import apache_beam as beam
 import numpy as np
 
-from transforms.passage_signatures import DocSignature, node_key
+from transforms.passage_signatures import DocSignature, node_prefix
 
 NAMESPACE = 'news_ingest'
 DEFAULT_SHARDS = 64
@@ -32,7 +32,7 @@ class BandBlock:
     keys: np.ndarray      # uint64 (m,)
     doc: np.ndarray       # int32 (m,): position in `nodes_of`
     row: np.ndarray       # int32 (m,): row in that article's signature
-    docs: tuple           # per article: (published_date, doc_id, passage indexes of its rows)
+    docs: tuple           # per article: (node key prefix, passage indexes of its rows)
 
 
 def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, BandBlock]:
@@ -44,7 +44,7 @@ def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, Ba
     keys = np.concatenate([s.band_keys.ravel() for s in signatures])
     doc = np.concatenate([np.full(s.band_keys.size, d, np.int32) for d, s in enumerate(signatures)])
     row = np.concatenate([np.repeat(s.signed_rows().astype(np.int32), bands) for s in signatures])
-    docs = tuple((s.published_date, s.doc_id, s.indexes) for s in signatures)
+    docs = tuple((node_prefix(s.published_date, s.doc_id), s.indexes) for s in signatures)
     shard = (keys % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard.astype(np.uint16) if shards <= 65536 else shard, kind='stable')
     bounds = np.searchsorted(shard[order], np.arange(shards + 1))
@@ -78,12 +78,16 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, str]]:
         return []
     bucket = np.repeat(np.arange(len(starts)), sizes)[in_bucket]
     member_docs, member_rows = np.concatenate(docs)[members], np.concatenate(rows)[members]
-    member_nodes = [node_key(doc_info[d][0], doc_info[d][1], int(doc_info[d][2][r]))
-                    for d, r in zip(member_docs.tolist(), member_rows.tolist())]
-    # Rank every member node once, then order each bucket by rank.
-    distinct = sorted(set(member_nodes))
-    rank_of = {node: r for r, node in enumerate(distinct)}
-    rank = np.fromiter((rank_of[n] for n in member_nodes), np.int64, len(member_nodes))
+    # Rank each distinct member passage once (a copied passage sits in most
+    # of its bands' buckets), then order each bucket by rank.
+    passages, inverse = np.unique((member_docs << 32) | member_rows.astype(np.int64), return_inverse=True)
+    nodes = [doc_info[d][0] + f'{int(doc_info[d][1][r]):06d}'
+             for d, r in zip((passages >> 32).tolist(), (passages & 0xFFFFFFFF).tolist())]
+    by_rank = sorted(range(len(nodes)), key=nodes.__getitem__)
+    rank_of = np.empty(len(nodes), np.int64)
+    rank_of[by_rank] = np.arange(len(nodes))
+    rank = rank_of[inverse.ravel()]
+    distinct = [nodes[i] for i in by_rank]
     by_bucket_rank = np.lexsort((rank, bucket))
     bucket, rank = bucket[by_bucket_rank], rank[by_bucket_rank]
     first = np.concatenate(([True], bucket[1:] != bucket[:-1]))
@@ -91,8 +95,9 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, str]]:
     previous = np.concatenate(([-1], rank[:-1]))
     pairs = np.concatenate([np.stack([head, rank], 1)[~first], np.stack([previous, rank], 1)[~first]])
     pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
-    doc_of = [node.split('|', 2)[1] for node in distinct]
-    return [(distinct[a], distinct[b]) for a, b in pairs.tolist() if doc_of[a] != doc_of[b]]
+    doc_of = (passages >> 32)[by_rank]
+    pairs = pairs[doc_of[pairs[:, 0]] != doc_of[pairs[:, 1]]]
+    return [(distinct[a], distinct[b]) for a, b in pairs.tolist()]
 
 
 class FindCandidatePairs(beam.PTransform):
@@ -105,6 +110,7 @@ class FindCandidatePairs(beam.PTransform):
     def expand(self, signatures):
         shards = self._shards
         pairs_counter = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_candidate_pairs')
+        # The in-memory reference (flag_duplicates.detect_reuse) batches the same way.
 
         def find(item):
             _, blocks = item

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -43,6 +44,7 @@ NAMESPACE = 'news_ingest'
 # Sentences shorter than this are formulaic ("He declined to comment.") and
 # recur across unrelated articles; they never form clusters.
 MIN_PASSAGE_WORDS = SignatureParams.min_words
+SIGN_BATCH = 512   # articles per batch on their way to the shards (BatchElements' largest batch)
 
 
 @dataclass(frozen=True)
@@ -153,17 +155,32 @@ class ReuseResult:
 
 
 def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSettings(),
-                 index: Sequence[DocSignature] = ()) -> ReuseResult:
+                 index: Sequence[DocSignature] = (), timings: Optional[dict] = None) -> ReuseResult:
     """Reuse detection on a corpus held in memory, with the plain functions
-    the Beam steps run (one shard; union-find for the components)."""
+    the Beam steps run (union-find for the components). `timings`, when
+    given, receives the seconds spent in each step."""
+    clock = _StepClock(timings)
     signer = PassageSignatures(settings.params)
     current = {doc.article.doc_id: sign_doc(signer, doc) for doc in docs}
+    clock.lap('sign')
     signatures = dict(current)
     for entry in index:
         signatures.setdefault(entry.doc_id, entry)
-    pairs = candidate_pairs(band_blocks(list(signatures.values()), 1).values())
+    # Band keys go to shards in batches and each shard collides on its own,
+    # as in the Beam graph: the candidate step's memory is one shard's keys.
+    shards: Dict[int, list] = {}
+    ordered = list(signatures.values())
+    for start in range(0, len(ordered), SIGN_BATCH):
+        for shard, block in band_blocks(ordered[start:start + SIGN_BATCH], settings.shards).items():
+            shards.setdefault(shard, []).append(block)
+    pairs = []
+    for shard in sorted(shards):
+        pairs.extend(candidate_pairs(shards.pop(shard)))
+    clock.lap('candidates')
     edges = verify_in_memory(signatures, pairs, settings.policy)
+    clock.lap('verify')
     labels = connected_components((e.earlier, e.later) for e in edges)
+    clock.lap('clusters')
     labels_by_doc: Dict[str, list] = {}
     members: Dict[str, list] = {}
     for node, root in labels.items():
@@ -179,7 +196,20 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
         result.matches[doc_id] = passage_matches(doc_id, labels_by_doc.get(doc_id, ()), edges_by_doc.get(doc_id, ()))
     result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),
                              key=lambda c: c.cluster_id)
+    clock.lap('apply')
     return result
+
+
+class _StepClock:
+    def __init__(self, timings: Optional[dict]):
+        self._timings = timings
+        self._last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        if self._timings is not None:
+            self._timings[step] = self._timings.get(step, 0.0) + now - self._last
+        self._last = now
 
 
 # --------------------------------------------------------------------------

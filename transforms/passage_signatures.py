@@ -148,8 +148,12 @@ def node_key(published_date: Optional[datetime.date], doc_id: str, index: int) -
     """A passage's identity in the reuse graph; sorting node keys sorts by
     canonical rank: dated before undated, earliest first, then doc_id, then
     passage order. The smallest key of a cluster is its canonical member."""
-    date = published_date.isoformat() if published_date else '9999-99-99'
-    return f'{0 if published_date else 1}{date}|{doc_id}|{index:06d}'
+    return f'{node_prefix(published_date, doc_id)}{index:06d}'
+
+
+def node_prefix(published_date: Optional[datetime.date], doc_id: str) -> str:
+    """The part of an article's node keys shared by all its passages."""
+    return f'0{published_date.isoformat()}|{doc_id}|' if published_date else f'19999-99-99|{doc_id}|'
 
 
 def parse_node_key(key: str) -> Tuple[str, int]:
@@ -316,5 +320,8 @@ def shingle_overlap(a: np.ndarray, b: np.ndarray) -> Tuple[float, float]:
     unique shingle arrays."""
     if len(a) == 0 or len(b) == 0:
         return 0.0, 0.0
-    shared = len(np.intersect1d(a, b, assume_unique=True))
+    if len(a) > len(b):
+        a, b = b, a
+    found = np.searchsorted(b, a)
+    shared = int(np.count_nonzero(b[np.minimum(found, len(b) - 1)] == a))
     return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))

@@ -68,6 +68,20 @@ def passage_similarity(a: DocSignature, i: int, b: DocSignature, j: int) -> Tupl
     return shingle_overlap(a.word_set(i), b.word_set(j))
 
 
+def neighbour_similarity(a: DocSignature, i: int, b: DocSignature, j: int, policy: VerifyPolicy):
+    """(Jaccard, containment) when passage i of `a` and j of `b`, next to a
+    copied pair and in step with it, are copies too; (None, None) when not.
+    In step with a copied block, a neighbour also counts when its word set
+    matches (a short heading, or a sentence edited more than its shingles
+    forgive)."""
+    if a.offsets[i + 1] > a.offsets[i] and b.offsets[j + 1] > b.offsets[j]:
+        jaccard, containment = shingle_overlap(a.shingle_set(i), b.shingle_set(j))
+        if jaccard >= policy.min_jaccard or containment >= policy.min_containment:
+            return jaccard, containment
+    jaccard, containment = shingle_overlap(a.word_set(i), b.word_set(j))
+    return (jaccard, containment) if jaccard >= policy.min_word_jaccard else (None, None)
+
+
 def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tuple[int, int]],
                   policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
     """The verified edges between one earlier article and a later one.
@@ -103,10 +117,8 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
                     continue
                 if source.indexes[ni] != source.indexes[i] + step or later.indexes[nj] != later.indexes[j] + step:
                     continue   # a passage without words lies between: not in step
-                jaccard, containment = passage_similarity(source, ni, later, nj)
-                signed = source.offsets[ni + 1] > source.offsets[ni] and later.offsets[nj + 1] > later.offsets[nj]
-                if (jaccard >= policy.min_jaccard or containment >= policy.min_containment) if signed else (
-                        jaccard >= policy.min_word_jaccard):
+                jaccard, containment = neighbour_similarity(source, ni, later, nj, policy)
+                if jaccard is not None:
                     matched[ni, nj] = (jaccard, containment)
                     used_source.add(ni)
                     used_later.add(nj)
