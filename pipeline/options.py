@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--max-record-bytes', type=int, default=DEFAULT_MAX_RECORD_BYTES,
                         help='records larger than this are rejected, not truncated (default %(default)s)')
     parser.add_argument('--min-passage-words', type=int, default=MIN_PASSAGE_WORDS,
-                        help='shorter passages never form reuse clusters (default %(default)s)')
+                        help='shorter passages never start a reuse match; they join one only next to a copied '
+                             'passage of the same source (default %(default)s)')
     parser.add_argument('--boilerplate', default='model', choices=('model', 'rules'),
                         help='line classifier for text dumps: the trained model, or the rules alone')
     parser.add_argument('--recurring-min-docs', type=int, default=RecurrencePolicy.min_docs,

@@ -259,3 +259,21 @@ def test_beam_graph_matches_the_in_memory_reference():
             for _, m in d.passages if m])
         assert_that(rows, equal_to(expected), label='matches')
         assert_that(out['clusters'], equal_to(reference.clusters), label='clusters')
+
+
+def test_results_do_not_depend_on_input_order_or_shard_count():
+    rnd = random.Random(12)
+    own = own_sentences(13, 40)
+    docs = [doc(f'x{i:02d}', f'{own[i]}\n\n{SENTENCE if i % 3 else SENTENCE.replace("Putin", "Mr. Putin")}\n\n'
+                f'{own[(i * 7) % 40]}', D(2021, 3, 1 + i % 5) if i % 4 else None) for i in range(24)]
+
+    def summary(result):
+        return (sorted((m.passage_id, m.cluster_id, m.canonical_passage_id, m.similarity, m.is_duplicate)
+                       for ms in result.matches.values() for m in ms), result.clusters)
+
+    reference = summary(detect_reuse(docs, DedupSettings(shards=1)))
+    assert reference[1]
+    for shards in (2, 7, 64):
+        shuffled = docs[:]
+        rnd.shuffle(shuffled)
+        assert summary(detect_reuse(shuffled, DedupSettings(shards=shards))) == reference

@@ -14,6 +14,7 @@ reprinted by 500 outlets costs 1000 verifications per band, not 125,000.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
@@ -32,7 +33,7 @@ class BandBlock:
     keys: np.ndarray      # uint64 (m,)
     doc: np.ndarray       # int32 (m,): position in `nodes_of`
     row: np.ndarray       # int32 (m,): row in that article's signature
-    docs: tuple           # per article: (node key prefix, passage indexes of its rows)
+    docs: tuple           # per article: (node key prefix, passage indexes of its rows, doc_id)
 
 
 def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, BandBlock]:
@@ -44,7 +45,7 @@ def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, Ba
     keys = np.concatenate([s.band_keys.ravel() for s in signatures])
     doc = np.concatenate([np.full(s.band_keys.size, d, np.int32) for d, s in enumerate(signatures)])
     row = np.concatenate([np.repeat(s.signed_rows().astype(np.int32), bands) for s in signatures])
-    docs = tuple((node_prefix(s.published_date, s.doc_id), s.indexes) for s in signatures)
+    docs = tuple((node_prefix(s.published_date, s.doc_id), s.indexes, s.doc_id) for s in signatures)
     shard = (keys % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard.astype(np.uint16) if shards <= 65536 else shard, kind='stable')
     bounds = np.searchsorted(shard[order], np.arange(shards + 1))
@@ -56,9 +57,12 @@ def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, Ba
     return blocks
 
 
-def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, str]]:
-    """Sorted unique (earlier node, later node) pairs of passages in different
-    articles that share a band key."""
+def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, int]]:
+    """Unique (earlier doc_id, its passage index, later doc_id, its passage
+    index) of passages in different articles that share a band key, in rank
+    order of the earlier passage (so each earlier article's pairs are
+    consecutive). A pair colliding in several bands of this shard appears
+    once; verification drops the repeats from other shards."""
     keys, docs, rows, doc_info = [], [], [], []
     for block in blocks:
         keys.append(block.keys)
@@ -78,30 +82,38 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, str]]:
         return []
     bucket = np.repeat(np.arange(len(starts)), sizes)[in_bucket]
     member_docs, member_rows = np.concatenate(docs)[members], np.concatenate(rows)[members]
-    # Rank each distinct member passage once (a copied passage sits in most
-    # of its bands' buckets), then order each bucket by rank.
-    passages, inverse = np.unique((member_docs << 32) | member_rows.astype(np.int64), return_inverse=True)
-    nodes = [doc_info[d][0] + f'{int(doc_info[d][1][r]):06d}'
-             for d, r in zip((passages >> 32).tolist(), (passages & 0xFFFFFFFF).tolist())]
-    by_rank = sorted(range(len(nodes)), key=nodes.__getitem__)
-    rank_of = np.empty(len(nodes), np.int64)
-    rank_of[by_rank] = np.arange(len(nodes))
-    rank = rank_of[inverse.ravel()]
-    distinct = [nodes[i] for i in by_rank]
+    # Rank members numerically: articles by their node key prefix (date, then
+    # doc_id), passages by index inside them. Strings are built only for the
+    # passages that end up in pairs.
+    distinct_docs, doc_slot = np.unique(member_docs, return_inverse=True)
+    prefixes = [doc_info[d][0] for d in distinct_docs.tolist()]
+    doc_rank = np.empty(len(prefixes), np.int64)
+    doc_rank[sorted(range(len(prefixes)), key=prefixes.__getitem__)] = np.arange(len(prefixes))
+    index = np.fromiter((doc_info[d][1][r] for d, r in zip(member_docs.tolist(), member_rows.tolist())),
+                        np.int64, len(member_docs))
+    rank = (doc_rank[doc_slot.ravel()] << 32) | index
     by_bucket_rank = np.lexsort((rank, bucket))
     bucket, rank = bucket[by_bucket_rank], rank[by_bucket_rank]
     first = np.concatenate(([True], bucket[1:] != bucket[:-1]))
     head = rank[np.flatnonzero(first)][np.cumsum(first) - 1]
     previous = np.concatenate(([-1], rank[:-1]))
-    pairs = np.concatenate([np.stack([head, rank], 1)[~first], np.stack([previous, rank], 1)[~first]])
-    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
-    doc_of = (passages >> 32)[by_rank]
-    pairs = pairs[doc_of[pairs[:, 0]] != doc_of[pairs[:, 1]]]
-    return [(distinct[a], distinct[b]) for a, b in pairs.tolist()]
+    earlier = np.concatenate([head[~first], previous[~first]])
+    later = np.concatenate([rank[~first], rank[~first]])
+    keep = (earlier >> 32) != (later >> 32)          # passages of two different articles
+    earlier, later = earlier[keep], later[keep]
+    order = np.lexsort((later, earlier))
+    earlier, later = earlier[order], later[order]
+    fresh = np.concatenate(([True], (earlier[1:] != earlier[:-1]) | (later[1:] != later[:-1])))[:len(earlier)]
+    pairs = np.stack([earlier[fresh], later[fresh]], 1)
+    doc_by_rank = [None] * len(prefixes)
+    for slot, r in enumerate(doc_rank.tolist()):
+        doc_by_rank[r] = doc_info[distinct_docs[slot]][2]
+    return [(doc_by_rank[a >> 32], a & 0xFFFFFFFF, doc_by_rank[b >> 32], b & 0xFFFFFFFF) for a, b in pairs.tolist()]
 
 
 class FindCandidatePairs(beam.PTransform):
-    """DocSignature -> (earlier node, later node) candidate pairs."""
+    """DocSignature -> (earlier doc_id, [(its passage index, later doc_id, later passage index), ...]):
+    each shard's candidate pairs, one element per earlier article."""
 
     def __init__(self, shards: int = DEFAULT_SHARDS):
         super().__init__()
@@ -116,7 +128,8 @@ class FindCandidatePairs(beam.PTransform):
             _, blocks = item
             pairs = candidate_pairs(blocks)
             pairs_counter.inc(len(pairs))
-            return pairs
+            for earlier_doc, group in itertools.groupby(pairs, key=lambda p: p[0]):
+                yield earlier_doc, [(i, later_doc, j) for _, i, later_doc, j in group]
 
         return (
             signatures

@@ -76,9 +76,11 @@ def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]],
     two were compared directly (nearly always), else with the closest copy
     it was verified against; 1.0 for the canonical itself."""
     best: Dict[Tuple[str, str], float] = {}
+    closest: Dict[str, float] = {}
     for edge in edges:
         for node, other in ((edge.earlier, edge.later), (edge.later, edge.earlier)):
             best[node, other] = max(best.get((node, other), 0.0), edge.similarity)
+            closest[node] = max(closest.get(node, 0.0), edge.similarity)
     matches = []
     for node, root in sorted(labels):
         owner, index = parse_node_key(node)
@@ -88,8 +90,7 @@ def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]],
         if node == root:
             similarity = 1.0
         else:
-            similarity = best.get((node, root)) or max(
-                (s for (n, _), s in best.items() if n == node), default=0.0)
+            similarity = best.get((node, root)) or closest.get(node, 0.0)
         matches.append(PassageMatch(
             doc_id=doc_id, passage_id=passage_id(doc_id, index), is_duplicate=canonical_doc != doc_id,
             cluster_id=cluster_id_of(root), canonical_doc_id=canonical_doc,
@@ -173,6 +174,9 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
     for start in range(0, len(ordered), SIGN_BATCH):
         for shard, block in band_blocks(ordered[start:start + SIGN_BATCH], settings.shards).items():
             shards.setdefault(shard, []).append(block)
+    # From here on only verification reads signatures, and it needs no band keys.
+    signatures = {doc_id: s.without_band_keys() for doc_id, s in signatures.items()}
+    del ordered
     pairs = []
     for shard in sorted(shards):
         pairs.extend(candidate_pairs(shards.pop(shard)))

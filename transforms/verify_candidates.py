@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 import apache_beam as beam
-import numpy as np
 
-from transforms.passage_signatures import DocSignature, parse_node_key, shingle_overlap
+from transforms.passage_signatures import DocSignature, shingle_overlap
 
 NAMESPACE = 'news_ingest'
 
@@ -58,14 +57,6 @@ class SourceDoc:
     candidate pairs with one later article, as (earlier index, later index)."""
     signature: DocSignature
     pairs: tuple
-
-
-def passage_similarity(a: DocSignature, i: int, b: DocSignature, j: int) -> Tuple[float, float]:
-    """(Jaccard, containment) of two passages: on shingles when both are
-    signed, else on their word sets."""
-    if a.offsets[i + 1] > a.offsets[i] and b.offsets[j + 1] > b.offsets[j]:
-        return shingle_overlap(a.shingle_set(i), b.shingle_set(j))
-    return shingle_overlap(a.word_set(i), b.word_set(j))
 
 
 def neighbour_similarity(a: DocSignature, i: int, b: DocSignature, j: int, policy: VerifyPolicy):
@@ -99,7 +90,7 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
         i, j = source_row.get(source_index), later_row.get(later_index)
         if i is None or j is None:
             continue
-        jaccard, containment = passage_similarity(source, i, later, j)
+        jaccard, containment = shingle_overlap(source.shingle_set(i), later.shingle_set(j))
         if jaccard >= policy.min_jaccard or containment >= policy.min_containment:
             short = min(int(source.n_words[i]), int(later.n_words[j])) < policy.context_words
             (weak if short else strong)[i, j] = (jaccard, containment)
@@ -151,22 +142,23 @@ def verify_pairs(later: DocSignature, sources: Iterable[SourceDoc],
     return sorted(edges, key=lambda e: (e.earlier, e.later))
 
 
-def attach_sources(earlier: DocSignature, pairs: Iterable[Tuple[str, str]]) -> List[Tuple[str, SourceDoc]]:
-    """(later doc_id, SourceDoc) for every later article paired with `earlier`."""
-    by_later: Dict[str, list] = {}
-    for earlier_node, later_node in pairs:
-        later_doc, later_index = parse_node_key(later_node)
-        by_later.setdefault(later_doc, []).append((parse_node_key(earlier_node)[1], later_index))
+def attach_sources(earlier: DocSignature, pairs: Iterable[Tuple[int, str, int]]) -> List[Tuple[str, SourceDoc]]:
+    """(later doc_id, SourceDoc) for every later article paired with
+    `earlier`; `pairs` are (earlier index, later doc_id, later index)."""
+    by_later: Dict[str, set] = {}
+    for earlier_index, later_doc, later_index in pairs:
+        by_later.setdefault(later_doc, set()).add((earlier_index, later_index))
     lite = earlier.without_band_keys()
-    return [(doc_id, SourceDoc(lite, tuple(sorted(set(p))))) for doc_id, p in sorted(by_later.items())]
+    return [(doc_id, SourceDoc(lite, tuple(sorted(p)))) for doc_id, p in sorted(by_later.items())]
 
 
-def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Sequence[Tuple[str, str]],
+def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Iterable[Tuple[str, int, str, int]],
                      policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
-    """What VerifyCandidates computes, for a corpus held in memory."""
+    """What VerifyCandidates computes, for a corpus held in memory; `pairs`
+    as candidate_pairs gives them."""
     by_earlier_doc: Dict[str, list] = {}
-    for pair in pairs:
-        by_earlier_doc.setdefault(parse_node_key(pair[0])[0], []).append(pair)
+    for earlier_doc, earlier_index, later_doc, later_index in pairs:
+        by_earlier_doc.setdefault(earlier_doc, []).append((earlier_index, later_doc, later_index))
     by_later_doc: Dict[str, list] = {}
     for doc_id, doc_pairs in by_earlier_doc.items():
         for later_doc, source in attach_sources(signatures[doc_id], doc_pairs):
@@ -178,7 +170,8 @@ def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Sequence[Tuple[
 
 
 class VerifyCandidates(beam.PTransform):
-    """(candidate pairs, DocSignature keyed by doc_id) -> ReuseEdge."""
+    """(earlier doc_id, [(index, later doc_id, later index), ...]) candidate
+    pairs, with DocSignature keyed by doc_id -> ReuseEdge."""
 
     def __init__(self, signatures_by_doc, policy: VerifyPolicy = VerifyPolicy()):
         super().__init__()
@@ -191,7 +184,7 @@ class VerifyCandidates(beam.PTransform):
 
         def attach(item):
             _, grouped = item
-            doc_pairs = list(grouped['pairs'])
+            doc_pairs = [pair for shard_pairs in grouped['pairs'] for pair in shard_pairs]
             for signature in grouped['signatures']:
                 yield from attach_sources(signature, doc_pairs)
 
@@ -204,8 +197,7 @@ class VerifyCandidates(beam.PTransform):
                 yield from edges
 
         with_sources = (
-            {'pairs': pairs | 'KeyByEarlierDoc' >> beam.Map(lambda p: (parse_node_key(p[0])[0], p)),
-             'signatures': self._signatures}
+            {'pairs': pairs, 'signatures': self._signatures}
             | 'JoinEarlier' >> beam.CoGroupByKey()
             | 'AttachSources' >> beam.FlatMap(attach))
         return (
