@@ -4,7 +4,7 @@ pairs for verification. No all-pairs step anywhere.
 Band keys travel in shards: a batch of articles sends each shard one
 `BandBlock` (numpy arrays of keys and owners) instead of one element per key,
 and a shard finds its collisions by sorting. Memory per shard is about
-24 bytes x passages x bands / shards; raise `--dedup-shards` with the corpus.
+16 bytes x passages x bands / shards; raise `--dedup-shards` with the corpus.
 
 A bucket of n colliding passages gives at most 2n pairs, never n^2: every
 member is paired with the bucket's earliest member (the likely canonical) and
@@ -31,7 +31,7 @@ DEFAULT_SHARDS = 64
 class BandBlock:
     """Band keys of a batch of articles that fall in one shard."""
     keys: np.ndarray      # uint64 (m,)
-    doc: np.ndarray       # int32 (m,): position in `nodes_of`
+    doc: np.ndarray       # int32 (m,): position in `docs`
     row: np.ndarray       # int32 (m,): row in that article's signature
     docs: tuple           # per article: (node key prefix, passage indexes of its rows, doc_id)
 

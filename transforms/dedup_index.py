@@ -21,7 +21,7 @@ import numpy as np
 from apache_beam.io.filesystems import FileSystems
 
 import schemas
-from transforms.passage_signatures import DocSignature, SignatureParams
+from transforms.passage_signatures import DocSignature, SignatureParams, pack_sets
 
 
 def params_json(params: SignatureParams) -> str:
@@ -64,13 +64,8 @@ def index_rows(signature: DocSignature) -> Iterable[dict]:
 def signature_from_rows(doc_id: str, rows: Iterable[dict]) -> DocSignature:
     rows = sorted(rows, key=lambda r: r['passage_index'])
 
-    def packed(column):
-        sets = [np.asarray(r[column], np.uint64) for r in rows]
-        return (np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64),
-                np.concatenate(sets) if sets else np.zeros(0, np.uint64))
-
-    offsets, shingles = packed('shingles')
-    word_offsets, words = packed('words')
+    offsets, shingles = pack_sets([np.asarray(r['shingles'], np.uint64) for r in rows])
+    word_offsets, words = pack_sets([np.asarray(r['words'], np.uint64) for r in rows])
     keys = [r['band_keys'] for r in rows if r['band_keys']]
     return DocSignature(
         doc_id=doc_id, published_date=rows[0]['published_date'] if rows else None,

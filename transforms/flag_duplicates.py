@@ -41,8 +41,9 @@ from transforms.verify_candidates import ReuseEdge, VerifyCandidates, VerifyPoli
 
 NAMESPACE = 'news_ingest'
 
-# Sentences shorter than this are formulaic ("He declined to comment.") and
-# recur across unrelated articles; they never form clusters.
+# Sentences shorter than this ("He declined to comment.") recur across
+# unrelated articles: they never start a match, and join one only as the
+# neighbour of a copied passage from the same source.
 MIN_PASSAGE_WORDS = SignatureParams.min_words
 SIGN_BATCH = 512   # articles per batch on their way to the shards (BatchElements' largest batch)
 
@@ -241,14 +242,8 @@ class FlagDuplicatePassages(beam.PTransform):
 
     def expand(self, docs):
         settings = self._settings
-        signer_holder = {}
-
-        def sign(doc):
-            if 'signer' not in signer_holder:
-                signer_holder['signer'] = PassageSignatures(settings.params)
-            return sign_doc(signer_holder['signer'], doc)
-
-        current = docs | 'SignPassages' >> beam.Map(sign)
+        signer = PassageSignatures(settings.params)
+        current = docs | 'SignPassages' >> beam.Map(lambda doc: sign_doc(signer, doc))
         signatures = current
         if self._index is not None:
             signatures = (current, self._index | 'NotSeenAgain' >> DropReingested(current)) | 'WithIndex' >> beam.Flatten()

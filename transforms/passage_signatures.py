@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -82,6 +81,8 @@ def word_characters(codes: np.ndarray) -> np.ndarray:
         word = distinct[[chr(c).isalnum() for c in distinct.tolist()]]
         out[wide] = np.isin(codes[wide], word)
     return out
+
+
 _POLY = 0x100000001b3 | 1
 _POLY_INVERSE = pow(_POLY, -1, 2 ** 64)
 
@@ -129,21 +130,6 @@ def word_tokens(text: str, spans: Sequence[Tuple[int, int]]) -> Tuple[np.ndarray
     return hashes[inside], np.bincount(owner[inside], minlength=len(spans)).astype(np.int64)
 
 
-_WORD_HASHES: dict = {}
-_WORD_HASH_LIMIT = 1 << 20
-
-
-def word_hash(word: str) -> int:
-    """A stable 64-bit hash of a word (cached: news vocabulary repeats)."""
-    value = _WORD_HASHES.get(word)
-    if value is None:
-        value = int.from_bytes(hashlib.blake2b(word.encode('utf-8'), digest_size=8).digest(), 'little')
-        if len(_WORD_HASHES) >= _WORD_HASH_LIMIT:
-            _WORD_HASHES.clear()
-        _WORD_HASHES[word] = value
-    return value
-
-
 def node_key(published_date: Optional[datetime.date], doc_id: str, index: int) -> str:
     """A passage's identity in the reuse graph; sorting node keys sorts by
     canonical rank: dated before undated, earliest first, then doc_id, then
@@ -169,7 +155,7 @@ class SignatureParams:
     shingle_words: int = 3
     bands: int = 32
     rows: int = 3
-    min_words: int = 8          # shorter passages never match anything
+    min_words: int = 8          # shorter passages get no shingles: they join a match only as a neighbour
     seed: int = 20180531
 
     @property
@@ -228,14 +214,8 @@ class DocSignature:
     def select(self, rows: Sequence[int]) -> 'DocSignature':
         """The signature of some of its passages (rows in order)."""
         rows = np.asarray(list(rows), np.int64)
-
-        def sets(offsets, values):
-            parts = [values[offsets[r]:offsets[r + 1]] for r in rows.tolist()]
-            return (np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64),
-                    np.concatenate(parts) if parts else values[:0])
-
-        offsets, shingles = sets(self.offsets, self.shingles)
-        word_offsets, words = sets(self.word_offsets, self.words)
+        offsets, shingles = pack_sets([self.shingle_set(r) for r in rows.tolist()])
+        word_offsets, words = pack_sets([self.word_set(r) for r in rows.tolist()])
         band_row = {row: j for j, row in enumerate(self.signed_rows().tolist())}
         keep_keys = [band_row[r] for r in rows.tolist() if r in band_row]
         return DocSignature(
@@ -304,6 +284,12 @@ class PassageSignatures:
             passage_ids=tuple(pid for _, pid in kept), n_words=lengths.astype(np.int32),
             offsets=offsets, shingles=unique_shingles, band_keys=keys,
             word_offsets=word_offsets, words=words)
+
+
+def pack_sets(sets: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
+    """(offsets, values): a list of uint64 sets as DocSignature stores them."""
+    offsets = np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64)
+    return offsets, np.concatenate(sets) if len(sets) else np.zeros(0, np.uint64)
 
 
 def unique_sets(values: np.ndarray, owner: np.ndarray, n: int) -> Tuple[np.ndarray, np.ndarray]:
