@@ -155,6 +155,11 @@ def test_dedup_index_built_with_other_parameters_is_refused(tmp_path, capsys):
     assert main(['--input', str(SEED_000), '--output', str(tmp_path / 'b'), '--dedup-index', str(index),
                  '--min-passage-words', '5', '--quiet']) == 2
     assert 'built with other parameters' in capsys.readouterr().err
+    [index_file] = (index / schemas.DEDUP_INDEX_TABLE).glob('*.parquet')
+    index_file.write_bytes(b'not parquet at all')
+    assert main(['--input', str(SEED_000), '--output', str(tmp_path / 'c'), '--dedup-index', str(index),
+                 '--quiet']) == 2
+    assert 'is unreadable' in capsys.readouterr().err
 
 
 def test_every_table_has_its_schema_and_version(seeds_run):

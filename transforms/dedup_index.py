@@ -40,8 +40,11 @@ def check_index(index_dir: str, params: SignatureParams) -> Optional[str]:
     """None when the index at `index_dir` is absent or compatible, else why not."""
     import pyarrow.parquet as pq
     for path in index_files(index_dir):
-        with FileSystems.open(path) as f:
-            metadata = pq.read_schema(f).metadata or {}
+        try:
+            with FileSystems.open(path) as f:
+                metadata = pq.read_schema(f).metadata or {}
+        except Exception as exc:
+            return f'dedup index file {path} is unreadable ({type(exc).__name__}): restore it or use a new index folder'
         found = metadata.get(schemas.DEDUP_PARAMS_KEY, b'').decode()
         if found != params_json(params):
             return (f'dedup index {index_dir} was built with other parameters ({found or "none"}); '
