@@ -12,7 +12,7 @@ OUTPUT ?= out
 ARGS   ?=
 DEV_DATA ?= ../shared/data/web-articles-dev
 
-.PHONY: install run test eval bench train-boilerplate clean constraints
+.PHONY: install run stream test eval bench train-boilerplate clean constraints
 
 install: $(STAMP)
 
@@ -24,6 +24,15 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt setup.py
 
 run: $(STAMP)
 	$(PY) -m pipeline.run --input '$(INPUT)' --output '$(OUTPUT)' $(ARGS)
+
+# Watch INPUT for new dumps and write each window's rows to OUTPUT as it closes.
+# Ctrl-C (or SIGTERM) drains: every open window is flushed before it stops.
+POLL_INTERVAL ?= 5
+WINDOW_MINUTES ?= 5
+MAX_IDLE ?=
+stream: $(STAMP)
+	$(PY) -m pipeline.run --streaming --input '$(INPUT)' --output '$(OUTPUT)' \
+		--poll-interval $(POLL_INTERVAL) --window-minutes $(WINDOW_MINUTES) $(if $(MAX_IDLE),--max-idle $(MAX_IDLE)) $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests

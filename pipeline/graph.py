@@ -12,12 +12,16 @@ from transforms.extract_html import ExtractHtml
 from transforms.dedup_index import ReadDedupIndex, WriteDedupIndex
 from transforms.flag_duplicates import DedupSettings, FlagDuplicatePassages
 from transforms.passage_signatures import SignatureParams
-from transforms.read_dumps import ReadDumps
+from transforms.ingest_windows import IngestWindows
+from transforms.read_dumps import ReadDumps, ReadFiles
 from transforms.recurring_lines import CutRecurringLines, FindRecurringLines, RecurrencePolicy
 from transforms.split_headers import SplitHeaders
 from transforms.split_passages import SplitPassages
 from transforms.strip_boilerplate import StripBoilerplate
+from transforms.remember_passages import FlagDuplicatesAcrossWindows
+from transforms.watch_dumps import WatchDumps, WatchPolicy
 from transforms.write_tables import WriteTables
+from transforms.write_windows import WriteWindowedTables
 
 
 def dedup_settings(options: IngestOptions) -> DedupSettings:
@@ -26,8 +30,40 @@ def dedup_settings(options: IngestOptions) -> DedupSettings:
 
 
 def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None):
+    """Batch: read every matching file, write the tables under `staging`."""
     records, read_rejects = p | 'ReadDumps' >> ReadDumps(
         options.inputs, options.input_format, options.max_record_bytes)
+    docs, rejects = clean_articles(records, read_rejects, options)
+    earlier_passages = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
+    reuse = docs | 'FlagDuplicatePassages' >> FlagDuplicatePassages(dedup_settings(options), earlier_passages)
+    if options.dedup_index:
+        reuse['index'] | 'WriteDedupIndex' >> WriteDedupIndex(index_staging, dedup_settings(options).params)
+    return ({'articles': reuse['articles'], 'clusters': reuse['clusters'], 'rejects': rejects}
+            | 'WriteTables' >> WriteTables(staging))
+
+
+def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: int):
+    """Streaming: watch the patterns, process each new file once, write each
+    window's rows to OUTPUT as the window closes (see README, "Streaming")."""
+    records, read_rejects, ledger = (
+        p
+        | 'WatchDumps' >> WatchDumps(options.inputs, WatchPolicy(options.poll_interval, options.max_idle))
+        | 'ReadFiles' >> ReadFiles(options.input_format, options.max_record_bytes, ledger=True))
+    windows = IngestWindows(options.window_minutes, options.allowed_lateness_minutes)
+    records = records | 'IngestWindows' >> windows
+    read_rejects = read_rejects | 'RejectWindows' >> windows
+    ledger = ledger | 'LedgerWindows' >> windows
+    docs, rejects = clean_articles(records, read_rejects, options)
+    remembered = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
+    batches = docs | 'FlagDuplicatesAcrossWindows' >> FlagDuplicatesAcrossWindows(
+        dedup_settings(options), options.retention_days * 86400, seed=remembered, seed_seen=started)
+    return ({'batches': batches, 'rejects': rejects, 'inputs': ledger}
+            | 'WriteWindowedTables' >> WriteWindowedTables(options.output))
+
+
+def clean_articles(records, read_rejects, options: IngestOptions):
+    """Records -> (articles split into passages, every reject): the steps
+    batch and streaming share."""
     drafts, decode_rejects = records | 'DecodeRecords' >> DecodeRecords()
     drafts = drafts | 'ExtractHtml' >> ExtractHtml() | 'SplitHeaders' >> SplitHeaders()
     recurring = drafts | 'FindRecurringLines' >> FindRecurringLines(
@@ -37,14 +73,6 @@ def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index
         | 'StripBoilerplate' >> StripBoilerplate(use_model=options.boilerplate == 'model')
         | 'CutRecurringLines' >> CutRecurringLines(recurring)
         | 'AssembleArticles' >> AssembleArticles())
-    earlier_passages = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
-    reuse = (
-        articles
-        | 'DetectLanguage' >> DetectLanguage()
-        | 'SplitPassages' >> SplitPassages()
-        | 'FlagDuplicatePassages' >> FlagDuplicatePassages(dedup_settings(options), earlier_passages))
-    if options.dedup_index:
-        reuse['index'] | 'WriteDedupIndex' >> WriteDedupIndex(index_staging, dedup_settings(options).params)
+    docs = articles | 'DetectLanguage' >> DetectLanguage() | 'SplitPassages' >> SplitPassages()
     rejects = (read_rejects, decode_rejects, extract_rejects) | 'AllRejects' >> beam.Flatten()
-    return ({'articles': reuse['articles'], 'clusters': reuse['clusters'], 'rejects': rejects}
-            | 'WriteTables' >> WriteTables(staging))
+    return docs, rejects

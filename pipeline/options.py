@@ -15,6 +15,8 @@ from transforms.candidate_pairs import DEFAULT_SHARDS
 from transforms.flag_duplicates import MIN_PASSAGE_WORDS
 from transforms.reuse_clusters import DEFAULT_ROUNDS
 from transforms.recurring_lines import RecurrencePolicy
+from transforms.ingest_windows import DEFAULT_ALLOWED_LATENESS_MINUTES, DEFAULT_WINDOW_MINUTES
+from transforms.remember_passages import DEFAULT_RETENTION_DAYS
 
 
 class UsageError(Exception):
@@ -35,6 +37,12 @@ class IngestOptions:
     dedup_rounds: int = DEFAULT_ROUNDS
     run_id: Optional[str] = None
     quiet: bool = False
+    streaming: bool = False
+    poll_interval: float = 5.0
+    max_idle: Optional[float] = None
+    window_minutes: float = DEFAULT_WINDOW_MINUTES
+    allowed_lateness_minutes: float = DEFAULT_ALLOWED_LATENESS_MINUTES
+    retention_days: float = DEFAULT_RETENTION_DAYS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--run-id', default=None,
                         help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
     parser.add_argument('--quiet', action='store_true', help='print only the summary')
+    stream = parser.add_argument_group('streaming (--streaming)')
+    stream.add_argument('--streaming', action='store_true',
+                        help='watch the --input patterns and process each new file once, as it lands')
+    stream.add_argument('--poll-interval', type=float, default=5.0, metavar='SECONDS',
+                        help='seconds between listings of the watched patterns; a file is read once it is '
+                             'unchanged over one interval (default %(default)s)')
+    stream.add_argument('--max-idle', type=float, default=None, metavar='SECONDS',
+                        help='stop, flushing every window, once no new file has arrived for this long '
+                             '(default: run until Ctrl-C or SIGTERM, which also flush)')
+    stream.add_argument('--window-minutes', type=float, default=DEFAULT_WINDOW_MINUTES,
+                        help='rows are written per window of this many minutes of ingest time (default %(default)s)')
+    stream.add_argument('--allowed-lateness-minutes', type=float, default=DEFAULT_ALLOWED_LATENESS_MINUTES,
+                        help='records arriving up to this late are still written, as a late file of '
+                             'their window (default %(default)s)')
+    stream.add_argument('--retention-days', type=float, default=DEFAULT_RETENTION_DAYS,
+                        help='how long a canonical passage is remembered to flag later reprints '
+                             '(default %(default)s)')
     return parser
 
 
@@ -87,9 +112,22 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         raise UsageError('--recurring-min-docs must be at least 2 (one article is no recurrence)')
     if known.dedup_shards < 1 or known.dedup_rounds < 1:
         raise UsageError('--dedup-shards and --dedup-rounds must be at least 1')
+    if known.poll_interval <= 0 or known.window_minutes <= 0 or known.retention_days <= 0:
+        raise UsageError('--poll-interval, --window-minutes and --retention-days must be positive')
+    if known.allowed_lateness_minutes < 0 or (known.max_idle is not None and known.max_idle <= 0):
+        raise UsageError('--allowed-lateness-minutes must be >= 0 and --max-idle positive')
+    if not known.streaming:
+        given = [name for name in ('--poll-interval', '--max-idle', '--window-minutes',
+                                   '--allowed-lateness-minutes', '--retention-days')
+                 if any(a == name or a.startswith(name + '=') for a in argv)]
+        if given:
+            raise UsageError(f'{", ".join(given)} only apply with --streaming')
     return IngestOptions(
         inputs=tuple(known.input), output=known.output.rstrip('/') or '/', input_format=known.input_format,
         max_record_bytes=known.max_record_bytes, min_passage_words=known.min_passage_words,
         boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
         dedup_index=known.dedup_index.rstrip('/') if known.dedup_index else None,
-        dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds, run_id=known.run_id, quiet=known.quiet), beam_args
+        dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds, run_id=known.run_id, quiet=known.quiet,
+        streaming=known.streaming, poll_interval=known.poll_interval, max_idle=known.max_idle,
+        window_minutes=known.window_minutes, allowed_lateness_minutes=known.allowed_lateness_minutes,
+        retention_days=known.retention_days), beam_args

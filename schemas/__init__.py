@@ -75,6 +75,15 @@ REJECTS = _schema('rejects', [
     pa.field('raw', pa.binary()),
 ])
 
+# The streaming job's ledger of input files (OUTPUT/_inputs/ingest_date=.../):
+# which file was read in which window, and how many records it gave. Not an
+# output table of the contract; the run summary's accounting reads it.
+INPUTS_TABLE = '_inputs'
+INPUTS = _schema(INPUTS_TABLE, [
+    pa.field('path', pa.string(), nullable=False),
+    pa.field('records', pa.int64(), nullable=False),
+])
+
 # The dedup index (`--dedup-index DIR`): one row per canonical passage of
 # earlier runs, enough to match copies without re-reading the article. Not an
 # output table of the contract; its files also carry the detector's

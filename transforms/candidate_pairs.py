@@ -45,7 +45,7 @@ def band_blocks(signatures: Sequence[DocSignature], shards: int) -> Dict[int, Ba
     keys = np.concatenate([s.band_keys.ravel() for s in signatures])
     doc = np.concatenate([np.full(s.band_keys.size, d, np.int32) for d, s in enumerate(signatures)])
     row = np.concatenate([np.repeat(s.signed_rows().astype(np.int32), bands) for s in signatures])
-    docs = tuple((node_prefix(s.published_date, s.doc_id), s.indexes, s.doc_id) for s in signatures)
+    docs = tuple((node_prefix(s.published_date, s.doc_id, s.first_seen), s.indexes, s.doc_id) for s in signatures)
     shard = (keys % np.uint64(shards)).astype(np.int64)
     order = np.argsort(shard.astype(np.uint16) if shards <= 65536 else shard, kind='stable')
     bounds = np.searchsorted(shard[order], np.arange(shards + 1))

@@ -33,7 +33,7 @@ import apache_beam as beam
 
 from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_blocks, candidate_pairs
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
-                                           normalize_passage, parse_node_key)
+                                           node_published_date, normalize_passage, parse_node_key)
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
 from transforms.reuse_clusters import DEFAULT_ROUNDS, ResolveClusters, connected_components
 from transforms.split_passages import passage_id
@@ -62,7 +62,7 @@ def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:
 
 
 def node_date(node: str) -> Optional[datetime.date]:
-    return None if node[0] == '1' else datetime.date.fromisoformat(node[1:11])
+    return node_published_date(node)
 
 
 def cluster_id_of(canonical_node: str) -> str:
@@ -154,6 +154,7 @@ class ReuseResult:
     matches: Dict[str, List[PassageMatch]] = field(default_factory=dict)
     clusters: List[Cluster] = field(default_factory=list)
     edges: List[ReuseEdge] = field(default_factory=list)
+    signatures: Dict[str, DocSignature] = field(default_factory=dict)   # the corpus's own, by doc_id
 
 
 def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSettings(),
@@ -196,7 +197,7 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
     for edge in edges:
         for node in {edge.earlier, edge.later}:
             edges_by_doc.setdefault(parse_node_key(node)[0], []).append(edge)
-    result = ReuseResult(edges=edges)
+    result = ReuseResult(edges=edges, signatures=current)
     for doc_id in current:
         result.matches[doc_id] = passage_matches(doc_id, labels_by_doc.get(doc_id, ()), edges_by_doc.get(doc_id, ()))
     result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),

@@ -130,16 +130,34 @@ def word_tokens(text: str, spans: Sequence[Tuple[int, int]]) -> Tuple[np.ndarray
     return hashes[inside], np.bincount(owner[inside], minlength=len(spans)).astype(np.int64)
 
 
-def node_key(published_date: Optional[datetime.date], doc_id: str, index: int) -> str:
+def node_key(published_date: Optional[datetime.date], doc_id: str, index: int,
+             first_seen: Optional[int] = None) -> str:
     """A passage's identity in the reuse graph; sorting node keys sorts by
     canonical rank: dated before undated, earliest first, then doc_id, then
-    passage order. The smallest key of a cluster is its canonical member."""
-    return f'{node_prefix(published_date, doc_id)}{index:06d}'
+    passage order. The smallest key of a cluster is its canonical member.
+
+    `first_seen` (epoch seconds) marks a passage a streaming job remembers
+    from an earlier window: it ranks before every passage of the window at
+    hand, earliest seen first, whatever the dates say (rows already written
+    named it canonical)."""
+    return f'{node_prefix(published_date, doc_id, first_seen)}{index:06d}'
 
 
-def node_prefix(published_date: Optional[datetime.date], doc_id: str) -> str:
+SEEN_MARK = '+'   # sorts before '0' (dated) and '1' (undated)
+_SEEN_WIDTH = 1 + 12
+
+
+def node_prefix(published_date: Optional[datetime.date], doc_id: str, first_seen: Optional[int] = None) -> str:
     """The part of an article's node keys shared by all its passages."""
-    return f'0{published_date.isoformat()}|{doc_id}|' if published_date else f'19999-99-99|{doc_id}|'
+    seen = '' if first_seen is None else f'{SEEN_MARK}{int(first_seen):012d}'
+    return seen + (f'0{published_date.isoformat()}|{doc_id}|' if published_date else f'19999-99-99|{doc_id}|')
+
+
+def node_published_date(key: str) -> Optional[datetime.date]:
+    """The published date a node key carries (None when undated)."""
+    if key.startswith(SEEN_MARK):
+        key = key[_SEEN_WIDTH:]
+    return None if key[0] == '1' else datetime.date.fromisoformat(key[1:11])
 
 
 def parse_node_key(key: str) -> Tuple[str, int]:
@@ -190,6 +208,7 @@ class DocSignature:
     word_offsets: np.ndarray = None   # int64 (n+1,)
     words: np.ndarray = None          # uint64 (word_offsets[-1],)
     from_index: bool = False
+    first_seen: Optional[int] = None  # streaming: epoch seconds of the window that first saw it
 
     def __len__(self) -> int:
         return len(self.indexes)
@@ -209,7 +228,7 @@ class DocSignature:
         return dataclasses.replace(self, band_keys=np.zeros((0, 0), np.uint64))
 
     def node(self, i: int) -> str:
-        return node_key(self.published_date, self.doc_id, int(self.indexes[i]))
+        return node_key(self.published_date, self.doc_id, int(self.indexes[i]), self.first_seen)
 
     def select(self, rows: Sequence[int]) -> 'DocSignature':
         """The signature of some of its passages (rows in order)."""
@@ -220,7 +239,8 @@ class DocSignature:
         keep_keys = [band_row[r] for r in rows.tolist() if r in band_row]
         return DocSignature(
             self.doc_id, self.published_date, self.indexes[rows], tuple(self.passage_ids[r] for r in rows.tolist()),
-            self.n_words[rows], offsets, shingles, self.band_keys[keep_keys], word_offsets, words, self.from_index)
+            self.n_words[rows], offsets, shingles, self.band_keys[keep_keys], word_offsets, words, self.from_index,
+            self.first_seen)
 
     def position_of(self) -> dict:
         """passage index -> row in this signature."""

@@ -16,6 +16,7 @@ import logging
 import lzma
 import os
 import time
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional, Union
 
 import apache_beam as beam
@@ -290,8 +291,16 @@ def resolve_pattern(pattern: str) -> str:
 # Beam wrapper.
 # --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class InputFile:
+    """One file read: the streaming job's ledger of what it ingested."""
+    path: str
+    records: int     # records it gave (articles-to-be and rejects)
+
+
 class _ReadRecordsFn(beam.DoFn):
     REJECTS = 'rejects'
+    LEDGER = 'ledger'
 
     def __init__(self, input_format: str, max_record_bytes: int):
         self._input_format = input_format
@@ -320,7 +329,9 @@ class _ReadRecordsFn(beam.DoFn):
             self._rejected.inc()
             yield beam.pvalue.TaggedOutput(self.REJECTS, Reject(
                 path, 'read', 'unreadable', f'cannot open file: {type(exc).__name__}: {exc}', 0, b''))
+            yield beam.pvalue.TaggedOutput(self.LEDGER, InputFile(path, 1))
             return
+        records = 0
         with raw_stream:
             for item in read_records(path, raw_stream, input_format=self._input_format,
                                      max_record_bytes=self._max_record_bytes):
@@ -328,6 +339,7 @@ class _ReadRecordsFn(beam.DoFn):
                     self._skipped.inc()
                     continue
                 self._records.inc()
+                records += 1
                 self._progress()
                 if isinstance(item, Reject):
                     self._rejected.inc()
@@ -337,6 +349,7 @@ class _ReadRecordsFn(beam.DoFn):
                     yield beam.pvalue.TaggedOutput(self.REJECTS, _with_size(item))
                 else:
                     yield item
+        yield beam.pvalue.TaggedOutput(self.LEDGER, InputFile(path, records))
 
 
 def _with_size(reject: Reject) -> Reject:
@@ -345,9 +358,30 @@ def _with_size(reject: Reject) -> Reject:
     return Reject(reject.source_uri, reject.stage, reject.error, reject.message, len(reject.raw), reject.raw)
 
 
+class ReadFiles(beam.PTransform):
+    """File paths -> (records, rejects), or (records, rejects, ledger of
+    InputFile) with `ledger=True`: each file opened and split into records;
+    each record or reject counts once in `records_read`. Batch (ReadDumps)
+    and streaming (after WatchDumps) read through this step."""
+
+    def __init__(self, input_format: str = 'auto', max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+                 ledger: bool = False):
+        super().__init__()
+        self._input_format = input_format
+        self._max_record_bytes = max_record_bytes
+        self._ledger = ledger
+
+    def expand(self, paths):
+        results = paths | 'Read' >> beam.ParDo(_ReadRecordsFn(self._input_format, self._max_record_bytes)).with_outputs(
+            _ReadRecordsFn.REJECTS, _ReadRecordsFn.LEDGER, main='records')
+        if self._ledger:
+            return results.records, results[_ReadRecordsFn.REJECTS], results[_ReadRecordsFn.LEDGER]
+        return results.records, results[_ReadRecordsFn.REJECTS]
+
+
 class ReadDumps(beam.PTransform):
-    """Patterns -> (records, rejects). Every input file is matched, opened and
-    split into records; each record or reject counts once in `records_read`."""
+    """Patterns -> (records, rejects). Every input file is matched once, even
+    when several patterns match it, and read by ReadFiles."""
 
     def __init__(self, patterns, input_format: str = 'auto',
                  max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
@@ -357,12 +391,10 @@ class ReadDumps(beam.PTransform):
         self._max_record_bytes = max_record_bytes
 
     def expand(self, pbegin):
-        results = (
+        return (
             pbegin
             | 'Patterns' >> beam.Create(self._patterns)
             | 'Match' >> fileio.MatchAll()
             | 'Paths' >> beam.Map(lambda metadata: metadata.path)
             | 'Dedupe' >> beam.Distinct()  # overlapping globs must not read a file twice
-            | 'Read' >> beam.ParDo(_ReadRecordsFn(self._input_format, self._max_record_bytes))
-            .with_outputs(_ReadRecordsFn.REJECTS, main='records'))
-        return results.records, results[_ReadRecordsFn.REJECTS]
+            | 'ReadFiles' >> ReadFiles(self._input_format, self._max_record_bytes))

@@ -206,10 +206,10 @@ class FindRecurringLines(beam.PTransform):
     that source under `policy`.
 
     Copies of one article (same prose lines) count once. Counts are Beam
-    aggregations: articles per (source, key) and per source,
-    sources per key for long lines only. Articles per source is one number per
-    site and goes in as a side input; sources per key can be as large as the
-    corpus's vocabulary of long lines and is joined by key.
+    aggregations: articles per (source, key) and per source, sources per key
+    for long lines only. Both are joined by key (no side inputs), so the
+    step runs the same per window in streaming, where it learns each site's
+    recurring lines from the window's articles.
     """
 
     def __init__(self, policy: RecurrencePolicy = RecurrencePolicy()):
@@ -262,40 +262,44 @@ class FindRecurringLines(beam.PTransform):
             | 'OnePerSource' >> beam.Map(lambda item: (item[0][1], 1))
             | 'CountSourcesPerKey' >> beam.CombinePerKey(sum))
 
-        def decide(source: str, key: str, docs: int, words: int, n_sources: int, source_docs: dict):
-            if policy.is_boilerplate(docs, source_docs.get(source, docs), n_sources, words):
-                recurring_lines.inc()
-                yield source, key
-
-        def decide_short(item, source_docs):
-            (source, key), (docs, words) = item
-            # n_sources is not consulted for short lines (see is_long).
-            yield from decide(source, key, docs, words, 1, source_docs)
-
-        def decide_long(item, source_docs):
+        def with_sources(item):
             key, grouped = item
             n_sources = sum(grouped['n_sources'])
             for source, docs, words in grouped['candidates']:
-                yield from decide(source, key, docs, words, n_sources, source_docs)
+                yield source, (key, docs, words, n_sources)
 
-        source_docs = beam.pvalue.AsDict(docs_per_source)
-        short_recurring = short_candidates | 'DecideShort' >> beam.FlatMap(decide_short, source_docs)
-        long_recurring = (
+        # (source, (key, articles, words, sources)); n_sources is not
+        # consulted for short lines (see is_long).
+        short_lines = short_candidates | 'ShortBySource' >> beam.Map(
+            lambda item: (item[0][0], (item[0][1], item[1][0], item[1][1], 1)))
+        long_lines = (
             {'candidates': long_candidates | 'CandidatesByLineKey' >> beam.Map(
                 lambda item: (item[0][1], (item[0][0],) + tuple(item[1]))),
              'n_sources': sources_per_key}
             | 'JoinSourcesPerKey' >> beam.CoGroupByKey()
-            | 'DecideLong' >> beam.FlatMap(decide_long, source_docs))
-        return (short_recurring, long_recurring) | 'AllRecurring' >> beam.Flatten()
+            | 'LongBySource' >> beam.FlatMap(with_sources))
+
+        def decide(item):
+            source, grouped = item
+            source_docs = sum(grouped['source_docs'])
+            for key, docs, words, n_sources in grouped['lines']:
+                if policy.is_boilerplate(docs, source_docs or docs, n_sources, words):
+                    recurring_lines.inc()
+                    yield source, key
+
+        return (
+            {'lines': (short_lines, long_lines) | 'CandidateLines' >> beam.Flatten(),
+             'source_docs': docs_per_source}
+            | 'JoinArticlesPerSource' >> beam.CoGroupByKey()
+            | 'Decide' >> beam.FlatMap(decide))
 
 
 class CutRecurringLines(beam.PTransform):
     """Drafts -> drafts with the lines `FindRecurringLines` flagged moved into
     `cuts` (reason 'recurring_line'); HTML drafts pass unchanged.
 
-    The flagged pairs go to every worker as a side input (a dict in memory):
-    a few hundred lines per site, 16-hex-digit keys. For corpora with very
-    many sites, join drafts and pairs by source instead.
+    Text drafts are joined with their site's flagged lines by source: a
+    worker holds one site's drafts and lines at a time.
     """
 
     def __init__(self, recurring):
@@ -305,11 +309,18 @@ class CutRecurringLines(beam.PTransform):
     def expand(self, drafts):
         cut_lines = beam.metrics.Metrics.counter(NAMESPACE, 'recurring_lines_cut')
 
-        def cut(draft: Draft, recurring: dict) -> Draft:
-            result = cut_recurring_lines(draft, recurring)
-            cut_lines.inc(len(result.cuts) - len(draft.cuts))
-            return result
+        def cut(item):
+            _, grouped = item
+            recurring = {tuple(source_key) for source_key in grouped['recurring']}
+            for draft in grouped['drafts']:
+                result = cut_recurring_lines(draft, recurring)
+                cut_lines.inc(len(result.cuts) - len(draft.cuts))
+                yield result
 
-        recurring = beam.pvalue.AsDict(
-            self._recurring | 'AsLookup' >> beam.Map(lambda source_key: (tuple(source_key), True)))
-        return drafts | 'CutRecurring' >> beam.Map(cut, recurring)
+        by_kind = drafts | 'ByKind' >> beam.Partition(lambda draft, _: int(draft.content_kind == 'text'), 2)
+        cut_text = (
+            {'drafts': by_kind[1] | 'KeyBySource' >> beam.Map(lambda draft: (source_of(draft), draft)),
+             'recurring': self._recurring | 'RecurringBySource' >> beam.Map(lambda pair: (pair[0], tuple(pair)))}
+            | 'JoinRecurring' >> beam.CoGroupByKey()
+            | 'CutRecurring' >> beam.FlatMap(cut))
+        return (by_kind[0], cut_text) | 'AllDrafts' >> beam.Flatten()

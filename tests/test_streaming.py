@@ -1,0 +1,182 @@
+"""The streaming job end to end: an empty folder is watched, dumps land in
+three batches with pauses between them, --max-idle stops the job, and what
+it wrote is compared with a batch run over the same files."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from tests.conftest import DEV, REPO, SEED_000, SEED_003, dev_html, dev_truth
+
+WINDOW_MINUTES = 0.1          # 6-second windows
+PAUSE_SECONDS = 7             # longer than a window: each batch lands in a later window
+MAX_IDLE_SECONDS = 10         # longer than a pause: the job waits through them
+
+
+def dev_page_ids(count: int):
+    """Dev pages with a body of several long paragraphs to quote."""
+    chosen = []
+    for path in sorted((DEV / 'ground-truth').glob('*.json')):
+        page_id = path.stem
+        paragraphs = long_paragraphs(page_id)
+        if len(paragraphs) >= 2:
+            chosen.append(page_id)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def long_paragraphs(page_id: str):
+    body = dev_truth(page_id).get('main_content') or ''
+    return [p.strip() for p in body.split('\n') if 25 <= len(p.split()) <= 80]
+
+
+def reprint(number: int, source_page: str) -> bytes:
+    """A text dump of a later article that reprints a paragraph of a source
+    page between its own sentences, the way outlets run wire copy."""
+    quoted = long_paragraphs(source_page)[1]
+    return (
+        f'date 2026-11-2{number % 10} Regional desk report number {number} on the afternoon council session '
+        f'covered a budget vote, a zoning appeal and a long public comment period.\n\n'
+        f'{quoted}\n\n'
+        f'Council member number {number} said the committee would take up the remaining '
+        f'items at its next scheduled meeting in the new year.\n').encode('utf-8')
+
+
+def build_batches(staged: Path):
+    """Three folders of files to drop, and the reprint -> source page map."""
+    pages = dev_page_ids(24)
+    batches = [staged / f'batch{i}' for i in (1, 2, 3)]
+    for folder in batches:
+        folder.mkdir(parents=True)
+    (batches[0] / SEED_000.name).write_bytes(SEED_000.read_bytes())
+    (batches[0] / SEED_003.name).write_bytes(SEED_003.read_bytes())
+    for i, page_id in enumerate(pages):
+        (batches[i // 8] / f'page-{page_id}.html').write_bytes(dev_html(page_id))
+    sources = {}
+    for n, page_id in enumerate(pages[:3]):             # batch-1 sources, reprinted in batch 2
+        name = f'reprint-{n}.txt'
+        (batches[1] / name).write_bytes(reprint(n, page_id))
+        sources[name] = f'page-{page_id}.html'
+    for n, page_id in enumerate(pages[8:11], start=3):  # batch-2 sources, reprinted in batch 3
+        name = f'reprint-{n}.txt'
+        (batches[2] / name).write_bytes(reprint(n, page_id))
+        sources[name] = f'page-{page_id}.html'
+    (batches[2] / 'empty.txt').write_bytes(b'')         # a bad input: a reject, and the run goes on
+    return batches, sources
+
+
+def read_table(output: Path, table: str):
+    rows = ds.dataset(output / table, format='parquet', partitioning='hive').to_table().to_pylist()
+    for row in rows:
+        row.pop('ingest_date', None)
+    return rows
+
+
+def by_name(rows, key='source_uri'):
+    return {Path(row[key]).name: row for row in rows}
+
+
+@pytest.fixture(scope='module')
+def streamed(tmp_path_factory):
+    root = tmp_path_factory.mktemp('stream')
+    inbox, output = root / 'inbox', root / 'out'
+    inbox.mkdir()
+    batches, sources = build_batches(root / 'staged')
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    job = subprocess.Popen(
+        [sys.executable, '-m', 'pipeline.run', '--streaming', '--input', str(inbox / '*'), '--output', str(output),
+         '--window-minutes', str(WINDOW_MINUTES), '--poll-interval', '0.5', '--max-idle', str(MAX_IDLE_SECONDS)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    arrivals = {}
+    try:
+        time.sleep(3)   # the job starts watching an empty folder
+        for number, folder in enumerate(batches, start=1):
+            for path in sorted(folder.iterdir()):
+                os.rename(path, inbox / path.name)   # a rename lands a whole file at once
+                arrivals[path.name] = number
+            if number < len(batches):
+                time.sleep(PAUSE_SECONDS)
+        stdout, stderr = job.communicate(timeout=120)
+    finally:
+        if job.poll() is None:
+            job.kill()
+    assert job.returncode == 0, stderr[-3000:]
+    batch_output = root / 'batch'
+    subprocess.run([sys.executable, '-m', 'pipeline.run', '--input', str(inbox / '*'), '--output', str(batch_output),
+                    '--quiet'], cwd=REPO, env=env, check=True, capture_output=True)
+    return {'output': output, 'batch': batch_output, 'stdout': stdout, 'stderr': stderr,
+            'arrivals': arrivals, 'sources': sources}
+
+
+def test_stream_stops_on_max_idle_and_accounts_for_every_input(streamed):
+    assert 'no new file for' in streamed['stderr']
+    summary = streamed['stdout']
+    n_files = len(streamed['arrivals'])
+    assert f'inputs read             {n_files:>3}' in summary or f'{n_files} files' in summary
+    assert 'accounting         ok' in summary, summary
+    rejects = read_table(streamed['output'], 'rejects')
+    assert [(Path(r['source_uri']).name, r['error']) for r in rejects] == [('empty.txt', 'empty_input')]
+
+
+def test_stream_writes_each_window_under_its_ingest_date(streamed):
+    files = sorted((streamed['output'] / 'articles').rglob('*.parquet'))
+    assert len(files) >= 3, 'three batches in three windows make at least three article files'
+    for path in files:
+        assert path.parent.name.startswith('ingest_date=')
+        window = path.name.split('-')[1]          # part-YYYYmmddTHHMMSS-digest.parquet
+        assert path.parent.name == f'ingest_date={window[:4]}-{window[4:6]}-{window[6:8]}'
+    # Every batch went into its own window: no file mixes articles of two batches.
+    for path in files:
+        names = {Path(uri).name for uri in ds.dataset(path, format='parquet').to_table()['source_uri'].to_pylist()}
+        assert len({streamed['arrivals'][name] for name in names}) == 1, names
+    assert not list((streamed['output'] / '_temporary').rglob('*.parquet'))
+
+
+def test_streamed_articles_equal_batch_articles(streamed):
+    stream = by_name(read_table(streamed['output'], 'articles'))
+    batch = by_name(read_table(streamed['batch'], 'articles'))
+    assert len(stream) >= 25
+    assert stream.keys() == batch.keys()
+    for name in batch:
+        assert stream[name] == batch[name], name
+    stream_passages = {r['passage_id']: r for r in read_table(streamed['output'], 'passages')}
+    batch_passages = {r['passage_id']: r for r in read_table(streamed['batch'], 'passages')}
+    assert stream_passages.keys() == batch_passages.keys()
+    cluster_fields = ('cluster_id', 'canonical_doc_id', 'canonical_passage_id', 'similarity')
+    later_canonicals = set()
+    for passage_id, expected in batch_passages.items():
+        got = stream_passages[passage_id]
+        if got != expected and not expected['is_duplicate'] and got['cluster_id'] is None:
+            # A canonical passage whose copies all arrived in later windows:
+            # its row was written before they came (README, "Streaming").
+            later_canonicals.add(passage_id)
+            assert {k: v for k, v in got.items() if k not in cluster_fields} == \
+                {k: v for k, v in expected.items() if k not in cluster_fields}
+        else:
+            assert got == expected, passage_id
+    reprints = {r['doc_id'] for r in stream.values() if Path(r['source_uri']).name in streamed['sources']}
+    quoted = {r['canonical_passage_id'] for r in batch_passages.values() if r['is_duplicate'] and r['doc_id'] in reprints}
+    assert later_canonicals == quoted and len(quoted) >= len(streamed['sources'])
+
+
+def test_reprints_in_later_batches_are_flagged_against_earlier_sources(streamed):
+    articles = read_table(streamed['output'], 'articles')
+    name_of = {row['doc_id']: Path(row['source_uri']).name for row in articles}
+    passages = read_table(streamed['output'], 'passages')
+    arrivals = streamed['arrivals']
+    flagged = {}
+    for row in passages:
+        if row['is_duplicate']:
+            flagged.setdefault(name_of[row['doc_id']], set()).add(name_of[row['canonical_doc_id']])
+    for reprint_name, source_name in streamed['sources'].items():
+        assert flagged.get(reprint_name) == {source_name}, (reprint_name, flagged.get(reprint_name))
+        assert arrivals[source_name] < arrivals[reprint_name]
+    # The seeds' wire quote, within one batch, is flagged as in batch.
+    assert flagged.get(SEED_003.name) == {SEED_000.name}
