@@ -46,6 +46,7 @@ train-boilerplate: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py --data '$(DEV_DATA)'
+	$(PY) bench/stream_latency.py --data '$(DEV_DATA)'
 
 # Re-pin every transitive dependency after changing requirements*.txt.
 constraints:

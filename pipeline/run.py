@@ -184,7 +184,8 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
     pipeline_options = PipelineOptions(beam_args)
     pipeline_options.view_as(StandardOptions).streaming = True
     runner = pipeline_options.view_as(StandardOptions).runner
-    if runner is None:
+    if runner in (None, 'DirectRunner', 'BundleBasedDirectRunner'):
+        # Beam's own local streaming path cannot run this graph (see pipeline/local_streaming.py).
         from pipeline.local_streaming import LocalStreamingRunner
         runner = LocalStreamingRunner()
     started = time.time()

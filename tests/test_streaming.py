@@ -15,8 +15,8 @@ import pytest
 from tests.conftest import DEV, REPO, SEED_000, SEED_003, dev_html, dev_truth
 
 WINDOW_MINUTES = 0.1          # 6-second windows
-PAUSE_SECONDS = 7             # longer than a window: each batch lands in a later window
-MAX_IDLE_SECONDS = 10         # longer than a pause: the job waits through them
+PAUSE_SECONDS = 8             # longer than a window (with 2 s to spare): each batch lands in a later window
+MAX_IDLE_SECONDS = 11         # longer than a pause: the job waits through them
 
 
 def dev_page_ids(count: int):
@@ -180,3 +180,77 @@ def test_reprints_in_later_batches_are_flagged_against_earlier_sources(streamed)
         assert arrivals[source_name] < arrivals[reprint_name]
     # The seeds' wire quote, within one batch, is flagged as in batch.
     assert flagged.get(SEED_003.name) == {SEED_000.name}
+
+
+def test_sigterm_drains_open_windows_and_a_batch_index_seeds_the_stream(tmp_path):
+    """No --max-idle and the default 5-minute window: SIGTERM must flush the
+    open window rather than lose it. The stream starts from the dedup index
+    of a batch run, so a quote of an article ingested yesterday is flagged."""
+    import signal
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    yesterday, inbox, index = tmp_path / 'yesterday', tmp_path / 'inbox', tmp_path / 'index'
+    yesterday.mkdir(), inbox.mkdir()
+    (yesterday / SEED_000.name).write_bytes(SEED_000.read_bytes())
+    subprocess.run([sys.executable, '-m', 'pipeline.run', '--input', str(yesterday / '*'), '--output',
+                    str(tmp_path / 'batch'), '--dedup-index', str(index), '--quiet'],
+                   cwd=REPO, env=env, check=True, capture_output=True)
+    output = tmp_path / 'out'
+    job = subprocess.Popen(
+        [sys.executable, '-m', 'pipeline.run', '--streaming', '--input', str(inbox / '*'), '--output', str(output),
+         '--poll-interval', '0.5', '--dedup-index', str(index)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        (inbox / SEED_003.name).write_bytes(SEED_003.read_bytes())
+        time.sleep(5)   # found after two polls and read; its 5-minute window is still open
+        assert not (output / 'articles').exists()
+        job.send_signal(signal.SIGTERM)
+        stdout, stderr = job.communicate(timeout=60)
+    finally:
+        if job.poll() is None:
+            job.kill()
+    assert job.returncode == 0, stderr[-3000:]
+    assert 'stopping: flushing open windows' in stderr
+    assert 'accounting         ok: 1 read = 1 articles + 0 rejects' in stdout
+    articles = read_table(output, 'articles')
+    assert [Path(a['source_uri']).name for a in articles] == [SEED_003.name]
+    batch_000 = read_table(tmp_path / 'batch', 'articles')[0]['doc_id']
+    duplicates = [p for p in read_table(output, 'passages') if p['is_duplicate']]
+    assert len(duplicates) == 1 and duplicates[0]['canonical_doc_id'] == batch_000
+    assert duplicates[0]['text'].startswith('"Despite having a border')
+
+
+def test_cloud_runners_get_the_portable_watch_and_every_streaming_step():
+    """On any runner but the local one, WatchDumps expands to Beam's
+    MatchContinuously; the graph builds with every step of the stream."""
+    import apache_beam as beam
+    from apache_beam.io.fileio import MatchContinuously
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from pipeline.graph import build_streaming_pipeline
+    from pipeline.options import parse_args
+
+    options, _ = parse_args(['--streaming', '--input', 'gs://bucket/dumps/*', '--output', 'gs://bucket/news'])
+    p = beam.Pipeline(options=PipelineOptions(['--streaming']))
+    build_streaming_pipeline(p, options, started=0)
+    labels, kinds = set(), set()
+
+    class Visitor(beam.pipeline.PipelineVisitor):
+        def enter_composite_transform(self, node):
+            labels.add(node.full_label.split('/')[0])
+            kinds.add(type(node.transform))
+
+        def visit_transform(self, node):
+            self.enter_composite_transform(node)
+
+    p.visit(Visitor())
+    assert MatchContinuously in kinds
+    assert {'WatchDumps', 'ReadFiles', 'IngestWindows', 'DecodeRecords', 'FindRecurringLines',
+            'FlagDuplicatesAcrossWindows', 'WriteWindowedTables'} <= labels
+
+
+def test_streaming_options_are_refused_without_streaming():
+    from pipeline.options import UsageError, parse_args
+    with pytest.raises(UsageError, match='--max-idle only apply with --streaming'):
+        parse_args(['--input', 'x', '--output', 'y', '--max-idle', '10'])
+    with pytest.raises(UsageError, match='must be positive'):
+        parse_args(['--streaming', '--input', 'x', '--output', 'y', '--window-minutes', '0'])

@@ -167,12 +167,7 @@ class _RememberPassagesFn(beam.DoFn):
             yield WindowBatch(window_start, window_end, tuple(flagged), tuple(clusters), late)
             done_until = max(done_until, window_end)
         flushed_until.write(done_until)
-        remembered.clear()
-        for entry in memory:
-            remembered.add(entry)
-        expiry = _expiry(memory, self._retention)
-        if expiry is not None:
-            expire.set(Timestamp(expiry))
+        self._remember(memory, remembered, expire)
 
     @userstate.on_timer(EXPIRE)
     def on_expire(self, fired=beam.DoFn.TimestampParam, remembered=beam.DoFn.StateParam(REMEMBERED),
@@ -183,10 +178,15 @@ class _RememberPassagesFn(beam.DoFn):
         if len(kept) == len(entries):
             return
         self._forgotten.inc(sum(len(e) for e in entries) - sum(len(e) for e in kept))
+        self._remember(kept, remembered, expire)
+
+    def _remember(self, entries, remembered, expire):
+        """Replace the remembered passages; the expiry timer fires when the
+        oldest of them is due to be forgotten."""
         remembered.clear()
-        for entry in kept:
+        for entry in entries:
             remembered.add(entry)
-        expiry = _expiry(kept, self._retention)
+        expiry = _expiry(entries, self._retention)
         if expiry is not None:
             expire.set(Timestamp(expiry))
 
