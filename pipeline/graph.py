@@ -42,12 +42,15 @@ def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index
             | 'WriteTables' >> WriteTables(staging))
 
 
-def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: int):
-    """Streaming: watch the patterns, process each new file once, write each
-    window's rows to OUTPUT as the window closes (see README, "Streaming")."""
+def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: int,
+                             already_read: frozenset = frozenset()):
+    """Streaming: watch the patterns, process each new file once (skipping
+    `already_read`, the ledger of an earlier run into the same OUTPUT),
+    write each window's rows to OUTPUT as the window closes (README, "Streaming")."""
     records, read_rejects, ledger = (
         p
-        | 'WatchDumps' >> WatchDumps(options.inputs, WatchPolicy(options.poll_interval, options.max_idle))
+        | 'WatchDumps' >> WatchDumps(options.inputs, WatchPolicy(options.poll_interval, options.max_idle,
+                                                                 already_read))
         | 'ReadFiles' >> ReadFiles(options.input_format, options.max_record_bytes, ledger=True))
     windows = IngestWindows(options.window_minutes, options.allowed_lateness_minutes)
     records = records | 'IngestWindows' >> windows

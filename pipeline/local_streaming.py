@@ -65,7 +65,7 @@ class _PollDumpsEvaluator(_TransformEvaluator):
 
     def finish_bundle(self):
         transform: _PollDumps = self._applied_ptransform.transform
-        state: WatchState = self._state or WatchState()
+        state: WatchState = self._state or WatchState(emitted=set(transform.policy.already_read))
         if state.polls:
             StopRequest.wait(transform.policy.poll_seconds)   # wakes at once on Ctrl-C / SIGTERM
         now = time.time()

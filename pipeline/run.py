@@ -188,6 +188,11 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
         # Beam's own local streaming path cannot run this graph (see pipeline/local_streaming.py).
         from pipeline.local_streaming import LocalStreamingRunner
         runner = LocalStreamingRunner()
+    from transforms.watch_dumps import ledger_paths
+    already_read = ledger_paths(options.output)
+    if already_read:
+        LOG.info('skipping %d file(s) an earlier run already ingested into %s (its _inputs ledger)',
+                 len(already_read), options.output)
     started = time.time()
     LOG.info('watching %s every %.1f s into %s, %.1f-minute windows%s', ', '.join(options.inputs),
              options.poll_interval, options.output, options.window_minutes,
@@ -196,7 +201,7 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
     previous = _drain_on_signals(StopRequest.set)
     try:
         p = beam.Pipeline(runner=runner, options=pipeline_options)
-        build_streaming_pipeline(p, options, int(started))
+        build_streaming_pipeline(p, options, int(started), already_read)
         result = p.run()
         result.wait_until_finish()
     finally:

@@ -254,3 +254,19 @@ def test_streaming_options_are_refused_without_streaming():
         parse_args(['--input', 'x', '--output', 'y', '--max-idle', '10'])
     with pytest.raises(UsageError, match='must be positive'):
         parse_args(['--streaming', '--input', 'x', '--output', 'y', '--window-minutes', '0'])
+
+
+def test_a_restarted_stream_skips_what_its_ledger_says_it_read(streamed):
+    """Runs last: restarts the stream of the fixture on the same folder and
+    output; every file there is in the ledger, so nothing is read again."""
+    before = sorted(p.relative_to(streamed['output']) for p in streamed['output'].rglob('*.parquet'))
+    inbox = Path(read_table(streamed['output'], 'articles')[0]['source_uri']).parent
+    result = subprocess.run(
+        [sys.executable, '-m', 'pipeline.run', '--streaming', '--input', str(inbox / '*'),
+         '--output', str(streamed['output']), '--window-minutes', str(WINDOW_MINUTES), '--poll-interval', '0.5',
+         '--max-idle', '3'],
+        cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f'skipping {len(streamed["arrivals"])} file(s) an earlier run already ingested' in result.stderr
+    assert 'inputs read               0' in result.stdout
+    assert sorted(p.relative_to(streamed['output']) for p in streamed['output'].rglob('*.parquet')) == before

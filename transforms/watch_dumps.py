@@ -33,6 +33,7 @@ NAMESPACE = 'news_ingest'
 class WatchPolicy:
     poll_seconds: float = 5.0
     max_idle: Optional[float] = None   # seconds without a new file before stopping; None = run until stopped
+    already_read: frozenset = frozenset()   # paths an earlier run of the stream ingested (its ledger)
 
 
 @dataclass
@@ -73,6 +74,24 @@ def poll_files(state: WatchState, listing: Dict[str, Tuple[int, float]], now: fl
 def idle_too_long(state: WatchState, now: float, policy: WatchPolicy) -> bool:
     return (policy.max_idle is not None and not state.pending and state.last_activity is not None
             and now - state.last_activity >= policy.max_idle)
+
+
+def ledger_paths(output: str) -> frozenset:
+    """Paths a streaming job writing to `output` has already ingested, from
+    its ledger (OUTPUT/_inputs): a restarted stream skips them."""
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystems import FileSystems
+    import schemas
+    pattern = FileSystems.join(output, schemas.INPUTS_TABLE, '*', '*.parquet')
+    paths = set()
+    try:
+        matched = FileSystems.match([pattern])[0].metadata_list
+    except Exception:   # no ledger yet
+        return frozenset()
+    for metadata in matched:
+        with FileSystems.open(metadata.path) as f:
+            paths.update(pq.read_table(f, columns=['path']).column('path').to_pylist())
+    return frozenset(paths)
 
 
 def list_files(patterns: Sequence[str]) -> Dict[str, Tuple[int, float]]:
