@@ -47,6 +47,7 @@ train-boilerplate: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py --data '$(DEV_DATA)'
 	$(PY) bench/stream_latency.py --data '$(DEV_DATA)'
+	$(PY) bench/stream_window_cost.py --data '$(DEV_DATA)'
 
 # Re-pin every transitive dependency after changing requirements*.txt.
 constraints:

@@ -26,7 +26,8 @@ from tests.test_flag_duplicates import doc   # Article + split_passages: real of
 from transforms.flag_duplicates import DedupSettings
 from transforms.ingest_windows import IngestWindows
 from transforms.records import Cut, DocPassages, Reject
-from transforms.remember_passages import FlagDuplicatesAcrossWindows, WindowBatch, flag_window, still_remembered
+from transforms.remember_passages import (BandKeyIndex, FlagDuplicatesAcrossWindows, WindowBatch, flag_window,
+                                         still_remembered)
 from transforms.watch_dumps import WatchPolicy, WatchState, idle_too_long, poll_files
 from transforms.write_windows import WriteWindowedTables, window_file_path
 
@@ -361,6 +362,39 @@ def test_flag_window_flags_a_copy_against_an_entry_remembered_from_an_earlier_ca
     # Without the remembered entry, the earlier-dated reprint would be canonical.
     alone, _, _ = flag_window([reprint], [], settings, first_seen=1060)
     assert duplicates(alone[0]) == {}
+
+
+def test_band_key_index_finds_exactly_the_entries_sharing_a_band_key_and_forgets():
+    """On the wire-reuse corpus: the sorted index gives the same entries as a
+    brute-force pass, after incremental adds and after forgetting some."""
+    import numpy as np
+    from bench.wire_corpus import build_wire_corpus
+    from tests.conftest import DEV, dev_truth
+    from transforms.split_passages import split_passages
+    bodies = [dev_truth(p.stem)['main_content'] for p in sorted((DEV / 'ground-truth').glob('*.json'))[:120]]
+    corpus = build_wire_corpus([b for b in bodies if b], 300, seed=3)
+    docs = [DocPassages(a, split_passages(a.doc_id, a.text)) for a in corpus.articles]
+    index, remembered = BandKeyIndex(), []
+    for start in range(0, 250, 50):           # five windows, remembered as a stream would
+        _, _, entries = flag_window(docs[start:start + 50], index, DedupSettings(), first_seen=start)
+        index.add(entries)
+        remembered.extend(entries)
+    _, _, window = flag_window(docs[250:], [], DedupSettings(), first_seen=250)
+
+    def brute(entries):
+        keys = set(np.concatenate([w.band_keys.ravel() for w in window if len(w.band_keys)]).tolist())
+        return [e.doc_id for e in entries if len(e.band_keys) and keys & set(e.band_keys.ravel().tolist())]
+
+    assert [e.doc_id for e in index.sharing(window)] == brute(remembered)
+    assert 0 < len(brute(remembered)) < len(remembered)
+    kept = [e for e in remembered if e.first_seen >= 100]
+    index = index.keep_only({(e.doc_id, e.first_seen) for e in kept})
+    assert index.identity() == [(e.doc_id, e.first_seen) for e in kept]
+    assert [e.doc_id for e in index.sharing(window)] == brute(kept)
+    # flag_window gives the same rows with the index as with the plain list
+    with_index, _, _ = flag_window(docs[250:], index, DedupSettings(), first_seen=250)
+    with_list, _, _ = flag_window(docs[250:], kept, DedupSettings(), first_seen=250)
+    assert with_index == with_list and any(duplicates(d) for d in with_index)
 
 
 def test_still_remembered_prunes_by_first_seen_plus_retention():

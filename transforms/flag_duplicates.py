@@ -158,13 +158,15 @@ class ReuseResult:
 
 
 def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSettings(),
-                 index: Sequence[DocSignature] = (), timings: Optional[dict] = None) -> ReuseResult:
+                 index: Sequence[DocSignature] = (), timings: Optional[dict] = None,
+                 signed: Optional[Dict[str, DocSignature]] = None) -> ReuseResult:
     """Reuse detection on a corpus held in memory, with the plain functions
     the Beam steps run (union-find for the components). `timings`, when
-    given, receives the seconds spent in each step."""
+    given, receives the seconds spent in each step; `signed`, the docs'
+    signatures when the caller has made them already."""
     clock = _StepClock(timings)
     signer = PassageSignatures(settings.params)
-    current = {doc.article.doc_id: sign_doc(signer, doc) for doc in docs}
+    current = {doc.article.doc_id: (signed or {}).get(doc.article.doc_id) or sign_doc(signer, doc) for doc in docs}
     clock.lap('sign')
     signatures = dict(current)
     for entry in index:

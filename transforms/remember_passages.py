@@ -18,17 +18,19 @@ Where streaming differs from batch (README, "Streaming"):
 
 `flag_window` is the logic (a window's articles and the remembered passages
 in, flagged articles out), with no Beam in it; it runs `detect_reuse`, the
-batch detector's in-memory form. The Beam step keeps all remembered passages
-under one key: every new passage may copy any remembered one. That holds a
-few hundred thousand passages (a week of a national news feed) in one
-worker's memory; beyond that, shard the state by band key.
+batch detector's in-memory form, given only the remembered articles a
+window's passages share a band key with (`BandKeyIndex`), so a window's cost
+does not grow with what is remembered. The Beam step keeps all remembered
+passages under one key: every new passage may copy any remembered one. That
+holds a few hundred thousand passages (a week of a national news feed) in
+one worker's memory; beyond that, shard the state by band key.
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 import apache_beam as beam
 from apache_beam.coders import PickleCoder
@@ -36,8 +38,11 @@ from apache_beam.transforms import userstate
 from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import PaneInfoTiming
 
-from transforms.flag_duplicates import DedupSettings, FlaggedDoc, apply_matches, detect_reuse, index_entries
-from transforms.passage_signatures import DocSignature
+import numpy as np
+
+from transforms.flag_duplicates import (DedupSettings, FlaggedDoc, apply_matches, detect_reuse, index_entries,
+                                        sign_doc)
+from transforms.passage_signatures import DocSignature, PassageSignatures
 from transforms.records import Cluster, DocPassages
 
 LOG = logging.getLogger(__name__)
@@ -61,13 +66,17 @@ class WindowBatch:
     late: bool = False
 
 
-def flag_window(docs: Sequence[DocPassages], remembered: Sequence[DocSignature], settings: DedupSettings,
-                first_seen: int) -> Tuple[List[FlaggedDoc], List[Cluster], List[DocSignature]]:
+def flag_window(docs: Sequence[DocPassages], remembered: Union[Sequence[DocSignature], BandKeyIndex],
+                settings: DedupSettings, first_seen: int) -> Tuple[List[FlaggedDoc], List[Cluster], List[DocSignature]]:
     """(flagged articles, clusters with a member in `docs`, passages to
-    remember from now on). `first_seen` (epoch seconds) ranks the new
+    remember from now on). `remembered`: the entries remembered so far, or
+    a BandKeyIndex of them. `first_seen` (epoch seconds) ranks the new
     passages after every remembered one in later windows."""
     docs = sorted(docs, key=lambda d: d.article.doc_id)
-    result = detect_reuse(docs, settings, index=remembered)
+    signer = PassageSignatures(settings.params)
+    signed = {doc.article.doc_id: sign_doc(signer, doc) for doc in docs}
+    index = remembered if isinstance(remembered, BandKeyIndex) else BandKeyIndex(remembered)
+    result = detect_reuse(docs, settings, index=index.sharing(signed.values()), signed=signed)
     flagged, entries = [], []
     for doc in docs:
         doc_id = doc.article.doc_id
@@ -78,6 +87,68 @@ def flag_window(docs: Sequence[DocPassages], remembered: Sequence[DocSignature],
         if len(keep):
             entries.append(dataclasses.replace(keep, from_index=True, first_seen=int(first_seen)))
     return flagged, list(result.clusters), entries
+
+
+class BandKeyIndex:
+    """The remembered entries' band keys, sorted, for finding which of them a
+    window's passages can collide with in O(window x log memory) instead of a
+    pass over everything remembered. Pairs between two remembered passages
+    are never looked for again: they were settled when those were new."""
+
+    def __init__(self, entries: Sequence[DocSignature] = ()):
+        self.entries: List[DocSignature] = []
+        self._alive: List[bool] = []
+        self._dead = 0
+        self._keys = np.zeros(0, np.uint64)
+        self._owner = np.zeros(0, np.int64)
+        self.add(entries)
+
+    def identity(self) -> List[Tuple[str, Optional[int]]]:
+        """(doc_id, first_seen) of the entries held, in order."""
+        return [(e.doc_id, e.first_seen) for e, alive in zip(self.entries, self._alive) if alive]
+
+    def keep_only(self, identities: set) -> 'BandKeyIndex':
+        """Forget the entries whose (doc_id, first_seen) is not in
+        `identities`; rebuilt once half of what it holds is forgotten."""
+        for i, (entry, alive) in enumerate(zip(self.entries, self._alive)):
+            if alive and (entry.doc_id, entry.first_seen) not in identities:
+                self._alive[i] = False
+                self._dead += 1
+        if self._dead * 2 > len(self.entries):
+            return BandKeyIndex([e for e, alive in zip(self.entries, self._alive) if alive])
+        return self
+
+    def add(self, entries: Sequence[DocSignature]) -> None:
+        first = len(self.entries)
+        self.entries.extend(entries)
+        self._alive.extend([True] * len(entries))
+        keyed = [(first + i, e.band_keys.ravel()) for i, e in enumerate(entries) if len(e.band_keys)]
+        if not keyed:
+            return
+        keys = np.concatenate([k for _, k in keyed])
+        owner = np.repeat(np.array([i for i, _ in keyed], np.int64), [k.size for _, k in keyed])
+        order = np.argsort(keys, kind='stable')
+        keys, owner = keys[order], owner[order]
+        at = np.searchsorted(self._keys, keys, side='right')
+        self._keys = np.insert(self._keys, at, keys)
+        self._owner = np.insert(self._owner, at, owner)
+
+    def sharing(self, signatures: Iterable[DocSignature]) -> List[DocSignature]:
+        """The entries with a band key in common with `signatures`, in memory order."""
+        keys = [s.band_keys.ravel() for s in signatures if len(s.band_keys)]
+        if not keys or not len(self._keys):
+            return []
+        keys = np.unique(np.concatenate(keys))
+        lo = np.searchsorted(self._keys, keys, side='left')
+        hi = np.searchsorted(self._keys, keys, side='right')
+        hits = hi > lo
+        lo, hi = lo[hits], hi[hits]
+        if not len(lo):
+            return []
+        # every position in [lo, hi) of each hit key
+        sizes = hi - lo
+        positions = np.repeat(lo - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes) + np.arange(sizes.sum())
+        return [self.entries[i] for i in np.unique(self._owner[positions]).tolist() if self._alive[i]]
 
 
 def still_remembered(entries: Iterable[DocSignature], now: float, retention_seconds: float) -> List[DocSignature]:
@@ -146,6 +217,7 @@ class _RememberPassagesFn(beam.DoFn):
         if not due:
             return
         memory = still_remembered(remembered.read(), now, self._retention)
+        index = self._index_of(memory)
         done_until = flushed_until.read() or 0.0
         windows = {}
         for window_start, window_end, doc, late_pane in due:
@@ -154,8 +226,9 @@ class _RememberPassagesFn(beam.DoFn):
             late = late_pane or window_end <= done_until
             windows.setdefault((window_start, window_end, late), []).append(doc)
         for (window_start, window_end, late), docs in sorted(windows.items()):
-            flagged, clusters, entries = flag_window(docs, memory, self._settings, int(window_end))
+            flagged, clusters, entries = flag_window(docs, index, self._settings, int(window_end))
             memory.extend(entries)
+            index.add(entries)
             duplicates = sum(1 for d in flagged for _, m in d.passages if m is not None and m.is_duplicate)
             self._duplicates.inc(duplicates)
             self._clusters.inc(len(clusters))
@@ -179,6 +252,20 @@ class _RememberPassagesFn(beam.DoFn):
             return
         self._forgotten.inc(sum(len(e) for e in entries) - sum(len(e) for e in kept))
         self._remember(kept, remembered, expire)
+
+    def _index_of(self, memory: List[DocSignature]) -> BandKeyIndex:
+        """A BandKeyIndex of `memory`. State is the truth; the index is kept
+        on this DoFn instance between flushes and rebuilt whenever it does
+        not hold exactly the entries state holds (a new worker, a restart,
+        passages forgotten)."""
+        wanted = [(e.doc_id, e.first_seen) for e in memory]
+        cached = getattr(self, '_index', None)
+        if cached is not None and len(wanted) < len(cached.identity()):
+            cached = cached.keep_only(set(wanted))   # passages forgotten since
+        if cached is None or cached.identity() != wanted:
+            cached = BandKeyIndex(memory)
+        self._index = cached
+        return cached
 
     def _remember(self, entries, remembered, expire):
         """Replace the remembered passages; the expiry timer fires when the
