@@ -11,10 +11,11 @@ Two things keep Beam 2.77's local streaming path from running it as is
 - Its splittable-DoFn support cannot resume a self-checkpointed poller, so
   `fileio.MatchContinuously` and any watch SDF fail or busy-poll. WatchDumps
   is replaced here by `_PollDumps`, a root primitive evaluated like Beam's
-  own local Pub/Sub read: each evaluation is one poll, the watcher's state
-  rides in the bundle it hands back to itself, and the watermark is the
-  time of the last poll. When the watcher stops (max idle or StopRequest)
-  the watermark goes to +inf and every window is flushed.
+  own local Pub/Sub read: each evaluation is a short check that lists the
+  files when a poll is due, the watcher's state rides in the bundle it
+  hands back to itself, and the watermark is the present. When the watcher
+  stops (max idle or StopRequest) the watermark goes to +inf and every
+  window is flushed.
 
 Cloud runners never see any of this: they run WatchDumps' portable expansion.
 """
@@ -63,33 +64,42 @@ class _PollDumpsEvaluator(_TransformEvaluator):
     def process_element(self, element):
         self._state = element.value
 
+    # Beam's local executor runs every task on one worker thread: the poller
+    # must not sleep through a poll interval there, or all other work waits.
+    # It naps at most TICK between checks and lists the files when due.
+    TICK = 0.1
+
     def finish_bundle(self):
         transform: _PollDumps = self._applied_ptransform.transform
-        state: WatchState = self._state or WatchState(emitted=set(transform.policy.already_read))
-        if state.polls:
-            StopRequest.wait(transform.policy.poll_seconds)   # wakes at once on Ctrl-C / SIGTERM
+        policy = transform.policy
+        state: WatchState = self._state or WatchState(emitted=set(policy.already_read))
+        StopRequest.wait(min(self.TICK, max(0.0, state.next_poll - time.time())))
         now = time.time()
         stopping = StopRequest.is_set()
-        ready = [] if stopping else poll_files(state, list_files(transform.patterns), now)
         bundles = []
-        if ready:
-            LOG.info('found %d new file(s): %s%s', len(ready), ', '.join(p.rsplit('/', 1)[-1] for p in ready[:5]),
-                     ' ...' if len(ready) > 5 else '')
-            bundle = self._evaluation_context.create_bundle(list(self._outputs)[0])
-            for path in ready:
-                bundle.output(GlobalWindows.windowed_value(path, timestamp=Timestamp.of(now)))
-            bundles.append(bundle)
+        done = stopping
+        if not stopping and now >= state.next_poll:
+            state.next_poll = now + policy.poll_seconds
+            ready = poll_files(state, list_files(transform.patterns), now)
+            if ready:
+                LOG.info('found %d new file(s): %s%s', len(ready),
+                         ', '.join(p.rsplit('/', 1)[-1] for p in ready[:5]), ' ...' if len(ready) > 5 else '')
+                bundle = self._evaluation_context.create_bundle(list(self._outputs)[0])
+                for path in ready:
+                    bundle.output(GlobalWindows.windowed_value(path, timestamp=Timestamp.of(now)))
+                bundles.append(bundle)
+            done = idle_too_long(state, now, policy)
+            if done:
+                LOG.info('no new file for %.0f s (--max-idle): flushing every open window and stopping',
+                         now - state.last_activity)
         if stopping:
             LOG.info('stop requested: draining, flushing every open window')
-        done = stopping or idle_too_long(state, now, transform.policy)
-        if done and not stopping:
-            LOG.info('no new file for %.0f s (--max-idle): flushing every open window and stopping',
-                     now - state.last_activity)
         unprocessed = []
         if not done:
             carry = self._evaluation_context.create_bundle(pvalue.PBegin(transform.pipeline))
             carry.add(GlobalWindows.windowed_value(state, timestamp=Timestamp.of(now)))
             unprocessed.append(carry)
+        # The watermark is the present: every file found later is stamped later.
         hold = MAX_TIMESTAMP if done else Timestamp.of(now)
         return TransformResult(self, bundles, unprocessed, None, {None: hold})
 

@@ -43,6 +43,7 @@ class WatchState:
     pending: Dict[str, Tuple[int, float]] = field(default_factory=dict)   # path -> (size, mtime) at last poll
     last_activity: Optional[float] = None               # when a file last appeared or changed
     polls: int = 0
+    next_poll: float = 0.0                              # when the next listing is due
 
 
 def poll_files(state: WatchState, listing: Dict[str, Tuple[int, float]], now: float) -> List[str]:
