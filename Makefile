@@ -12,7 +12,7 @@ OUTPUT ?= out
 ARGS   ?=
 DEV_DATA ?= ../shared/data/web-articles-dev
 
-.PHONY: install run stream test eval bench train-boilerplate clean constraints
+.PHONY: install run stream dataflow flink spark test eval bench train-boilerplate clean constraints
 
 install: $(STAMP)
 
@@ -33,6 +33,26 @@ MAX_IDLE ?=
 stream: $(STAMP)
 	$(PY) -m pipeline.run --streaming --input '$(INPUT)' --output '$(OUTPUT)' \
 		--poll-interval $(POLL_INTERVAL) --window-minutes $(WINDOW_MINUTES) $(if $(MAX_IDLE),--max-idle $(MAX_IDLE)) $(ARGS)
+
+# Cloud runners. Options are checked before anything is submitted: a missing
+# or malformed one is a one-line error. STREAMING=1 runs the streaming job.
+PROJECT ?=
+REGION ?=
+BUCKET ?=
+FLINK_MASTER ?=
+SPARK_MASTER ?=
+STREAMING ?=
+CLOUD_JOB = $(PY) -m pipeline.run --input '$(INPUT)' --output '$(OUTPUT)' $(if $(STREAMING),--streaming) \
+	--setup_file=./setup.py
+dataflow: $(STAMP)
+	$(CLOUD_JOB) --runner=DataflowRunner --project=$(PROJECT) --region=$(REGION) \
+		--temp_location=gs://$(BUCKET)/tmp --staging_location=gs://$(BUCKET)/staging $(ARGS)
+
+flink: $(STAMP)
+	$(CLOUD_JOB) --runner=FlinkRunner --flink_master=$(FLINK_MASTER) $(ARGS)
+
+spark: $(STAMP)
+	$(CLOUD_JOB) --runner=SparkRunner --spark_master_url=$(SPARK_MASTER) $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests

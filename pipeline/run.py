@@ -129,6 +129,10 @@ def write_summary(output: str, summary: dict) -> None:
 def run(argv: Sequence[str]) -> dict:
     """Run the job; returns the summary. Raises UsageError for usage problems."""
     options, beam_args = parse_args(argv)
+    from pipeline.runner_options import runner_problems
+    problems = runner_problems(beam_args, options.inputs, options.output, options.dedup_index)
+    if problems:
+        raise UsageError('; '.join(problems))
     if options.streaming:
         return run_streaming(options, beam_args)
     check_inputs(options.inputs)
