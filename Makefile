@@ -12,7 +12,7 @@ OUTPUT ?= out
 ARGS   ?=
 DEV_DATA ?= ../shared/data/web-articles-dev
 
-.PHONY: install run stream dataflow flink spark test eval bench train-boilerplate clean constraints
+.PHONY: install run stream dataflow flink spark daily backfill schedule test eval bench train-boilerplate clean constraints
 
 install: $(STAMP)
 
@@ -53,6 +53,24 @@ flink: $(STAMP)
 
 spark: $(STAMP)
 	$(CLOUD_JOB) --runner=SparkRunner --spark_master_url=$(SPARK_MASTER) $(ARGS)
+
+# Daily partitions: INPUT_ROOT/DATE/** -> OUTPUT_ROOT/<table>/ingest_date=DATE/,
+# idempotent (a re-run replaces the day), the dedup index carried day to day.
+INPUT_ROOT ?= dumps
+OUTPUT_ROOT ?= tables
+DATE ?=
+FROM ?=
+TO ?=
+LOG_DIR ?= logs
+daily: $(STAMP)
+	$(PY) -m pipeline.daily --input-root '$(INPUT_ROOT)' --output-root '$(OUTPUT_ROOT)' --date '$(DATE)' $(ARGS)
+
+backfill: $(STAMP)
+	$(PY) -m pipeline.daily --input-root '$(INPUT_ROOT)' --output-root '$(OUTPUT_ROOT)' --from '$(FROM)' --to '$(TO)' $(ARGS)
+
+# Prints the crontab line that runs yesterday's partition every night at 02:15, with a log per day.
+schedule:
+	@echo "15 2 * * * cd $(CURDIR) && mkdir -p $(abspath $(LOG_DIR)) && make daily DATE=\$$(date -d yesterday +\%F) INPUT_ROOT=$(abspath $(INPUT_ROOT)) OUTPUT_ROOT=$(abspath $(OUTPUT_ROOT)) >> $(abspath $(LOG_DIR))/daily-\$$(date -d yesterday +\%F).log 2>&1"
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests
