@@ -16,9 +16,10 @@ DATAFLOW = ['PROJECT=news-ingest-prod', 'REGION=europe-west1', 'BUCKET=news-buck
 
 
 def make_n(*args):
-    result = subprocess.run(['make', '-n', *args], cwd=REPO, capture_output=True, text=True, check=True)
+    result = subprocess.run(['make', '-n', '--no-print-directory', *args], cwd=REPO, capture_output=True, text=True,
+                            check=True)
     # the recipe line of the target (after the .venv stamp's recipe, if any)
-    command = result.stdout.replace('\\\n', ' ').strip().splitlines()[-1]
+    command = [line for line in result.stdout.replace('\\\n', ' ').splitlines() if 'pipeline.run' in line][-1]
     return shlex.split(command)
 
 

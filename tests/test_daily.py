@@ -84,7 +84,7 @@ def test_a_day_with_no_dumps_and_a_bad_date_are_one_line_errors(dumps, tmp_path)
 
 
 def test_make_schedule_prints_a_crontab_line_for_yesterday():
-    line = subprocess.run(['make', '-s', 'schedule', 'INPUT_ROOT=/data/dumps', 'OUTPUT_ROOT=/data/tables'],
+    line = subprocess.run(['make', '-s', '--no-print-directory', 'schedule', 'INPUT_ROOT=/data/dumps', 'OUTPUT_ROOT=/data/tables'],
                           cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
     fields = line.split(None, 5)
     assert fields[:5] == ['15', '2', '*', '*', '*']
