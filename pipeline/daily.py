@@ -55,16 +55,13 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
     """Swap each staged table in as the day's partition, then mark the day done."""
     import schemas
     from apache_beam.io.filesystems import FileSystems
-    from transforms.write_tables import _delete_if_exists
+    from transforms.write_tables import _delete_if_exists, move_table
     day_dir = FileSystems.join(output_root, DAYS_DIR, day.isoformat())
     marker = FileSystems.join(day_dir, '_SUCCESS')
     _delete_if_exists(marker)
     for table in schemas.TABLES:
-        target = FileSystems.join(output_root, table, f'{PARTITION}={day.isoformat()}')
-        _delete_if_exists(target)
-        FileSystems.mkdirs(target)
-        files = [m.path for m in FileSystems.match([FileSystems.join(staged, table, '*.parquet')])[0].metadata_list]
-        FileSystems.rename(files, [FileSystems.join(target, f.rsplit('/', 1)[-1]) for f in files])
+        move_table(FileSystems.join(staged, table),
+                   FileSystems.join(output_root, table, f'{PARTITION}={day.isoformat()}'))
     _delete_if_exists(staged)
     if not FileSystems.exists(day_dir):
         FileSystems.mkdirs(day_dir)

@@ -109,7 +109,7 @@ class LocalStreamingRunner(BundleBasedDirectRunner):
     expands to `_PollDumps` when it sees this runner) and its overrides
     applied in an order that works for this graph."""
 
-    local_watch = staticmethod(lambda patterns, policy: _PollDumps(patterns, policy))
+    local_watch = _PollDumps
 
     def run_pipeline(self, pipeline, options):
         TransformEvaluatorRegistry._test_evaluators_overrides[_PollDumps] = _PollDumpsEvaluator

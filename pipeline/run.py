@@ -226,36 +226,31 @@ def written_totals(output: str, since: float) -> Dict[str, int]:
     (OUTPUT/_inputs), articles and rejects from their tables. Beam's local
     streaming runner drops some metric updates (measured: 10 of 33 files
     counted), so the summary counts what a reader will find instead."""
-    import pyarrow.parquet as pq
-    from apache_beam.io.filesystems import FileSystems
+    from transforms.write_windows import read_window_files
 
-    def tables(table):
-        pattern = FileSystems.join(output, table, '*', '*.parquet')
-        for metadata in FileSystems.match([pattern])[0].metadata_list:
-            if (metadata.last_updated_in_seconds or 0) >= since - 1:
-                with FileSystems.open(metadata.path) as f:
-                    yield pq.read_table(f)
+    def tables(table, *columns):
+        return read_window_files(output, table, columns, since)
 
     totals = {'articles': 0, 'passages': 0, 'duplicate_passages': 0, 'clusters': 0, 'boilerplate_lines': 0,
               'files_read': 0, 'records_read': 0}
-    for table in tables('_inputs'):
+    for table in tables('_inputs', 'records'):
         totals['files_read'] += table.num_rows
         totals['records_read'] += sum(table.column('records').to_pylist())
-    for table in tables('articles'):
+    for table in tables('articles', 'doc_id'):
         totals['articles'] += table.num_rows
-    for table in tables('passages'):
+    for table in tables('passages', 'is_duplicate'):
         totals['passages'] += table.num_rows
         totals['duplicate_passages'] += sum(table.column('is_duplicate').to_pylist())
-    for table in tables('clusters'):
+    for table in tables('clusters', 'cluster_id'):
         totals['clusters'] += table.num_rows
     from transforms.split_headers import HEADER_REASONS
     totals['header_lines'] = 0
-    for table in tables('boilerplate'):
+    for table in tables('boilerplate', 'reason'):
         headers = sum(reason in HEADER_REASONS for reason in table.column('reason').to_pylist())
         totals['header_lines'] += headers
         totals['boilerplate_lines'] += table.num_rows - headers
     by_stage = {}
-    for table in tables('rejects'):
+    for table in tables('rejects', 'stage'):
         for stage in table.column('stage').to_pylist():
             by_stage[stage] = by_stage.get(stage, 0) + 1
     # The summary's reject stages: read problems are 'read', record parsing ('parse') counts as read.

@@ -183,6 +183,7 @@ class _RememberPassagesFn(beam.DoFn):
         self._clusters = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
         self._late = beam.metrics.Metrics.counter(NAMESPACE, 'late_articles')
         self._forgotten = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_passages_forgotten')
+        self._index = None   # BandKeyIndex of the remembered passages, see _index_of
 
     def process(self, item, pending=beam.DoFn.StateParam(PENDING), remembered=beam.DoFn.StateParam(REMEMBERED),
                 next_flush=beam.DoFn.StateParam(NEXT_FLUSH), flush=beam.DoFn.TimerParam(FLUSH),
@@ -216,8 +217,10 @@ class _RememberPassagesFn(beam.DoFn):
             flush.set(Timestamp(min(w[1] for w in later)))
         if not due:
             return
-        memory = still_remembered(remembered.read(), now, self._retention)
+        stored = list(remembered.read())
+        memory = still_remembered(stored, now, self._retention)
         index = self._index_of(memory)
+        new_entries = []
         done_until = flushed_until.read() or 0.0
         windows = {}
         for window_start, window_end, doc, late_pane in due:
@@ -228,6 +231,7 @@ class _RememberPassagesFn(beam.DoFn):
         for (window_start, window_end, late), docs in sorted(windows.items()):
             flagged, clusters, entries = flag_window(docs, index, self._settings, int(window_end))
             memory.extend(entries)
+            new_entries.extend(entries)
             index.add(entries)
             duplicates = sum(1 for d in flagged for _, m in d.passages if m is not None and m.is_duplicate)
             self._duplicates.inc(duplicates)
@@ -240,7 +244,14 @@ class _RememberPassagesFn(beam.DoFn):
             yield WindowBatch(window_start, window_end, tuple(flagged), tuple(clusters), late)
             done_until = max(done_until, window_end)
         flushed_until.write(done_until)
-        self._remember(memory, remembered, expire)
+        if len(memory) - len(new_entries) < len(stored):
+            self._remember(memory, remembered, expire)   # some were forgotten: rewrite
+        else:
+            for entry in new_entries:
+                remembered.add(entry)
+            expiry = _expiry(memory, self._retention)
+            if expiry is not None:
+                expire.set(Timestamp(expiry))
 
     @userstate.on_timer(EXPIRE)
     def on_expire(self, fired=beam.DoFn.TimestampParam, remembered=beam.DoFn.StateParam(REMEMBERED),
@@ -255,13 +266,13 @@ class _RememberPassagesFn(beam.DoFn):
 
     def _index_of(self, memory: List[DocSignature]) -> BandKeyIndex:
         """A BandKeyIndex of `memory`. State is the truth; the index is kept
-        on this DoFn instance between flushes and rebuilt whenever it does
-        not hold exactly the entries state holds (a new worker, a restart,
-        passages forgotten)."""
+        on this DoFn instance between flushes, told which passages were
+        forgotten since, and rebuilt whenever it does not hold exactly the
+        entries state holds (a new worker, a restart)."""
         wanted = [(e.doc_id, e.first_seen) for e in memory]
-        cached = getattr(self, '_index', None)
+        cached = self._index
         if cached is not None and len(wanted) < len(cached.identity()):
-            cached = cached.keep_only(set(wanted))   # passages forgotten since
+            cached = cached.keep_only(set(wanted))
         if cached is None or cached.identity() != wanted:
             cached = BandKeyIndex(memory)
         self._index = cached

@@ -80,19 +80,10 @@ def idle_too_long(state: WatchState, now: float, policy: WatchPolicy) -> bool:
 def ledger_paths(output: str) -> frozenset:
     """Paths a streaming job writing to `output` has already ingested, from
     its ledger (OUTPUT/_inputs): a restarted stream skips them."""
-    import pyarrow.parquet as pq
-    from apache_beam.io.filesystems import FileSystems
     import schemas
-    pattern = FileSystems.join(output, schemas.INPUTS_TABLE, '*', '*.parquet')
-    paths = set()
-    try:
-        matched = FileSystems.match([pattern])[0].metadata_list
-    except Exception:   # no ledger yet
-        return frozenset()
-    for metadata in matched:
-        with FileSystems.open(metadata.path) as f:
-            paths.update(pq.read_table(f, columns=['path']).column('path').to_pylist())
-    return frozenset(paths)
+    from transforms.write_windows import read_window_files
+    return frozenset(path for table in read_window_files(output, schemas.INPUTS_TABLE, ['path'])
+                     for path in table.column('path').to_pylist())
 
 
 def list_files(patterns: Sequence[str]) -> Dict[str, Tuple[int, float]]:

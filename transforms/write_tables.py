@@ -111,18 +111,21 @@ def _delete_if_exists(path: str) -> None:
         FileSystems.delete([path])
 
 
+def move_table(source: str, target: str) -> None:
+    """Replace the Parquet files of folder `target` with those of `source`."""
+    _delete_if_exists(target)
+    files = [m.path for m in FileSystems.match([join_path(source, '*.parquet')])[0].metadata_list]
+    FileSystems.mkdirs(target)
+    FileSystems.rename(files, [join_path(target, f.rsplit('/', 1)[-1]) for f in files])
+
+
 def publish_tables(output: str, staging: str, tables=tuple(schemas.TABLES)) -> None:
     """Move each staged table into OUTPUT, replacing the previous run's, then
     mark the output complete. `_SUCCESS` is removed first, so a crash midway
     through publishing leaves an output that does not claim to be complete."""
     _delete_if_exists(join_path(output, SUCCESS_MARKER))
     for table in tables:
-        source = join_path(staging, table)
-        target = join_path(output, table)
-        _delete_if_exists(target)
-        files = [m.path for m in FileSystems.match([join_path(source, '*.parquet')])[0].metadata_list]
-        FileSystems.mkdirs(target)
-        FileSystems.rename(files, [join_path(target, f.rsplit('/', 1)[-1]) for f in files])
+        move_table(join_path(staging, table), join_path(output, table))
     _delete_if_exists(staging)
     parent = join_path(output, STAGING_DIR)
     if not FileSystems.match([join_path(parent, '*')])[0].metadata_list:

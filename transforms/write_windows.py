@@ -23,7 +23,7 @@ import datetime
 import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 import apache_beam as beam
 import pyarrow as pa
@@ -76,6 +76,20 @@ def write_parquet_file(path: str, schema: pa.Schema, rows: Sequence[dict], scrat
     FileSystems.rename([temporary], [path])
 
 
+def read_window_files(output: str, table: str, columns: Sequence[str], since: Optional[float] = None):
+    """The given columns of each window file of `table` under OUTPUT (only
+    files written since `since`, epoch seconds, when given), one pyarrow
+    Table per file; nothing when the table has no files yet."""
+    try:
+        matched = FileSystems.match([join_path(output, table, '*', '*.parquet')])[0].metadata_list
+    except Exception:   # no such folder yet
+        return
+    for metadata in matched:
+        if since is None or (metadata.last_updated_in_seconds or 0) >= since - 1:
+            with FileSystems.open(metadata.path) as f:
+                yield pq.read_table(f, columns=list(columns))
+
+
 def batch_rows(batch: WindowBatch):
     """WindowRows of the four article tables for a window's batch."""
     docs = batch.docs
@@ -114,7 +128,8 @@ def input_row(item: InputFile) -> dict:
 
 class RowsPerWindow(beam.PTransform):
     """Windowed records -> WindowRows of `table`, one per window pane (a late
-    record makes another file in its window's partition)."""
+    record makes another file in its window's partition), in the global
+    window: each WindowRows carries its window itself."""
 
     def __init__(self, table: str, to_row):
         super().__init__()
@@ -133,7 +148,8 @@ class RowsPerWindow(beam.PTransform):
             records
             | 'KeyTable' >> beam.Map(lambda r: (table, r))
             | 'GroupPerWindow' >> beam.GroupByKey()
-            | 'TableRows' >> beam.FlatMap(to_rows))
+            | 'TableRows' >> beam.FlatMap(to_rows)
+            | 'Unwindowed' >> beam.WindowInto(beam.transforms.window.GlobalWindows()))
 
 
 class WriteWindowedTables(beam.PTransform):
@@ -150,7 +166,6 @@ class WriteWindowedTables(beam.PTransform):
         if 'inputs' in pcolls:
             tables.append(pcolls['inputs'] | 'InputsPerWindow' >> RowsPerWindow(schemas.INPUTS_TABLE, input_row))
         return (
-            [tables[0]] + [t | f'Unwindowed{i}' >> beam.WindowInto(beam.transforms.window.GlobalWindows())
-                           for i, t in enumerate(tables[1:])]
+            tables
             | 'AllTables' >> beam.Flatten()
             | 'WriteFiles' >> beam.ParDo(_WriteWindowRowsFn(self._output)))
