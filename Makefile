@@ -12,7 +12,7 @@ OUTPUT ?= out
 ARGS   ?=
 DEV_DATA ?= ../shared/data/web-articles-dev
 
-.PHONY: install run stream dataflow flink spark daily backfill schedule test eval bench train-boilerplate clean constraints
+.PHONY: rejects install run stream dataflow flink spark daily backfill schedule test eval bench train-boilerplate clean constraints
 
 install: $(STAMP)
 
@@ -94,6 +94,11 @@ constraints:
 	( echo "# Every transitive package, pinned: pip freeze of a clean 'make install'."; \
 	  echo "# Regenerate with 'make constraints' after changing requirements*.txt."; \
 	  /tmp/news-ingest-constraints/bin/pip freeze ) > constraints.txt
+
+# What a run rejected, by stage and error; RAW=<source_uri> writes that reject's original bytes.
+RAW ?=
+rejects: $(STAMP)
+	$(PY) -m pipeline.rejects '$(OUTPUT)' $(if $(RAW),--raw '$(RAW)')
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info .pytest_cache .hypothesis

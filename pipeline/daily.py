@@ -30,7 +30,6 @@ from pipeline.options import UsageError
 LOG = logging.getLogger('pipeline.daily')
 DAYS_DIR = '_days'
 INDEX_DIR = '_dedup_index'
-PARTITION = 'ingest_date'
 
 
 def day_range(first: datetime.date, last: datetime.date) -> List[datetime.date]:
@@ -56,12 +55,12 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
     import schemas
     from apache_beam.io.filesystems import FileSystems
     from transforms.write_tables import _delete_if_exists, move_table
+    from transforms.write_windows import partition_folder
     day_dir = FileSystems.join(output_root, DAYS_DIR, day.isoformat())
     marker = FileSystems.join(day_dir, '_SUCCESS')
     _delete_if_exists(marker)
     for table in schemas.TABLES:
-        move_table(FileSystems.join(staged, table),
-                   FileSystems.join(output_root, table, f'{PARTITION}={day.isoformat()}'))
+        move_table(FileSystems.join(staged, table), partition_folder(output_root, table, day.isoformat()))
     _delete_if_exists(staged)
     if not FileSystems.exists(day_dir):
         FileSystems.mkdirs(day_dir)

@@ -31,8 +31,7 @@ def dedup_settings(options: IngestOptions) -> DedupSettings:
 
 def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None):
     """Batch: read every matching file, write the tables under `staging`."""
-    records, read_rejects = p | 'ReadDumps' >> ReadDumps(
-        options.inputs, options.input_format, options.max_record_bytes)
+    records, read_rejects = p | 'ReadDumps' >> ReadDumps(options.inputs, options.limits)
     docs, rejects = clean_articles(records, read_rejects, options)
     earlier_passages = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
     reuse = docs | 'FlagDuplicatePassages' >> FlagDuplicatePassages(dedup_settings(options), earlier_passages)
@@ -51,7 +50,7 @@ def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: 
         p
         | 'WatchDumps' >> WatchDumps(options.inputs, WatchPolicy(options.poll_interval, options.max_idle,
                                                                  already_read))
-        | 'ReadFiles' >> ReadFiles(options.input_format, options.max_record_bytes, ledger=True))
+        | 'ReadFiles' >> ReadFiles(options.limits, ledger=True))
     windows = IngestWindows(options.window_minutes, options.allowed_lateness_minutes)
     records = records | 'IngestWindows' >> windows
     read_rejects = read_rejects | 'RejectWindows' >> windows
@@ -67,15 +66,19 @@ def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: 
 def clean_articles(records, read_rejects, options: IngestOptions):
     """Records -> (articles split into passages, every reject): the steps
     batch and streaming share."""
-    drafts, decode_rejects = records | 'DecodeRecords' >> DecodeRecords()
-    drafts = drafts | 'ExtractHtml' >> ExtractHtml() | 'SplitHeaders' >> SplitHeaders()
+    limits = options.limits
+    drafts, decode_rejects = records | 'DecodeRecords' >> DecodeRecords(limits.max_article_chars)
+    drafts, html_rejects = drafts | 'ExtractHtml' >> ExtractHtml()
+    drafts = drafts | 'SplitHeaders' >> SplitHeaders()
     recurring = drafts | 'FindRecurringLines' >> FindRecurringLines(
         RecurrencePolicy(min_docs=options.recurring_min_docs))
     articles, extract_rejects = (
         drafts
         | 'StripBoilerplate' >> StripBoilerplate(use_model=options.boilerplate == 'model')
         | 'CutRecurringLines' >> CutRecurringLines(recurring)
-        | 'AssembleArticles' >> AssembleArticles())
+        | 'AssembleArticles' >> AssembleArticles(limits.max_article_chars))
     docs = articles | 'DetectLanguage' >> DetectLanguage() | 'SplitPassages' >> SplitPassages()
-    rejects = (read_rejects, decode_rejects, extract_rejects) | 'AllRejects' >> beam.Flatten()
+    rejects = ((read_rejects, decode_rejects, html_rejects, extract_rejects)
+               | 'AllRejects' >> beam.Flatten()
+               | 'KeepLargeRawByReference' >> beam.Map(lambda r: r.without_inline_raw(limits.max_inline_raw_bytes)))
     return docs, rejects

@@ -10,7 +10,8 @@ import argparse
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from transforms.read_dumps import DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS
+from transforms.read_dumps import (DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_MAX_INLINE_RAW_BYTES, DEFAULT_MAX_RECORD_BYTES,
+                                   INPUT_FORMATS, InputLimits)
 from transforms.candidate_pairs import DEFAULT_SHARDS
 from transforms.flag_duplicates import MIN_PASSAGE_WORDS
 from transforms.reuse_clusters import DEFAULT_ROUNDS
@@ -29,6 +30,8 @@ class IngestOptions:
     output: str
     input_format: str = 'auto'
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
+    max_inline_raw_bytes: int = DEFAULT_MAX_INLINE_RAW_BYTES
     min_passage_words: int = MIN_PASSAGE_WORDS
     boilerplate: str = 'model'
     recurring_min_docs: int = RecurrencePolicy.min_docs
@@ -43,6 +46,11 @@ class IngestOptions:
     window_minutes: float = DEFAULT_WINDOW_MINUTES
     allowed_lateness_minutes: float = DEFAULT_ALLOWED_LATENESS_MINUTES
     retention_days: float = DEFAULT_RETENTION_DAYS
+
+    @property
+    def limits(self) -> InputLimits:
+        return InputLimits(self.input_format, self.max_record_bytes, self.max_article_chars,
+                           self.max_inline_raw_bytes)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,7 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--input-format', default='auto', choices=INPUT_FORMATS,
                         help='format of every input; auto = by extension, else by sniffing the content')
     parser.add_argument('--max-record-bytes', type=int, default=DEFAULT_MAX_RECORD_BYTES,
-                        help='records larger than this are rejected, not truncated (default %(default)s)')
+                        help='a file or record larger than this (decompressed) is rejected, never truncated '
+                             '(default %(default)s)')
+    parser.add_argument('--max-article-chars', type=int, default=DEFAULT_MAX_ARTICLE_CHARS,
+                        help='a text record, or an HTML page\'s extracted body, longer than this is rejected, '
+                             'never truncated (default %(default)s)')
+    parser.add_argument('--max-inline-raw-bytes', type=int, default=DEFAULT_MAX_INLINE_RAW_BYTES,
+                        help='a reject\'s original bytes are kept in rejects.raw up to this size; larger ones '
+                             'are kept by reference (raw_path, raw_offset, size_bytes) (default %(default)s)')
     parser.add_argument('--min-passage-words', type=int, default=MIN_PASSAGE_WORDS,
                         help='shorter passages never start a reuse match; they join one only next to a copied '
                              'passage of the same source (default %(default)s)')
@@ -104,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
     """(our options, the remaining Beam options)."""
     known, beam_args = build_parser().parse_known_args(list(argv))
-    if known.max_record_bytes <= 0:
-        raise UsageError('--max-record-bytes must be positive')
+    if known.max_record_bytes <= 0 or known.max_article_chars <= 0 or known.max_inline_raw_bytes < 0:
+        raise UsageError('--max-record-bytes and --max-article-chars must be positive, '
+                         '--max-inline-raw-bytes at least 0')
     if known.min_passage_words < 1:
         raise UsageError('--min-passage-words must be at least 1')
     if known.recurring_min_docs < 2:
@@ -124,7 +140,8 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
             raise UsageError(f'{", ".join(given)} only apply with --streaming')
     return IngestOptions(
         inputs=tuple(known.input), output=known.output.rstrip('/') or '/', input_format=known.input_format,
-        max_record_bytes=known.max_record_bytes, min_passage_words=known.min_passage_words,
+        max_record_bytes=known.max_record_bytes, max_article_chars=known.max_article_chars,
+        max_inline_raw_bytes=known.max_inline_raw_bytes, min_passage_words=known.min_passage_words,
         boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
         dedup_index=known.dedup_index.rstrip('/') if known.dedup_index else None,
         dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds, run_id=known.run_id, quiet=known.quiet,

@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import uuid
 from typing import Dict, List, Optional, Sequence
 
-
-class _DropBeamImportNoise(logging.Filter):
-    """Beam warns at import that BigQuery libraries are missing; this job
-    never uses BigQuery, and the warning misleads users into installing them."""
-
-    def filter(self, record):
-        return 'apitools not found' not in record.getMessage()
-
-
-logging.getLogger().addFilter(_DropBeamImportNoise())
-
-from pipeline.options import IngestOptions, UsageError, parse_args  # noqa: E402  (after the filter)
+from pipeline.options import IngestOptions, UsageError, parse_args
 
 LOG = logging.getLogger('pipeline')
 NAMESPACE = 'news_ingest'
@@ -33,11 +23,10 @@ REJECT_COUNTERS = ('rejected_read', 'rejected_decode', 'rejected_extract')
 
 
 def check_inputs(patterns: Sequence[str]) -> None:
-    from apache_beam.io.filesystems import FileSystems
-    from transforms.read_dumps import resolve_pattern
+    from transforms.read_dumps import match_pattern, resolve_pattern
     for pattern in patterns:
         try:
-            found = FileSystems.match([resolve_pattern(pattern)])[0].metadata_list
+            found = match_pattern(resolve_pattern(pattern))
         except Exception as exc:
             raise UsageError(f'cannot list --input {pattern}: {type(exc).__name__}: {exc}'.splitlines()[0])
         if not found:
@@ -99,9 +88,31 @@ def summarize(totals: Dict[str, int], seconds: float, output: str) -> dict:
     return summary
 
 
+class AccountingError(RuntimeError):
+    """Records read and rows written disagree: something was lost."""
+
+
+def check_accounting(summary: dict, staging: str) -> None:
+    """Count articles and rejects from the tables the run wrote, not from
+    metrics alone, and refuse to publish when records read != articles +
+    rejects. A runner that reports no metrics leaves the check undecided."""
+    from transforms.write_tables import join_path, table_rows
+    articles = table_rows(join_path(staging, 'articles'))
+    rejects = table_rows(join_path(staging, 'rejects'))
+    if summary['records_read'] == 0 and articles + rejects > 0:
+        LOG.warning('the runner reported no read counts; accounting cannot be checked')
+        summary.update(articles_written=articles, rejected=rejects, accounting_ok=None)
+        return
+    if (articles, rejects) != (summary['articles_written'], summary['rejected']) or \
+            summary['records_read'] != articles + rejects:
+        raise AccountingError(f"accounting mismatch: {summary['records_read']} records read, but the tables "
+                              f"hold {articles} articles + {rejects} rejects (metrics said "
+                              f"{summary['articles_written']} + {summary['rejected']})")
+
+
 def format_summary(s: dict) -> str:
     by_stage = ', '.join(f'{stage} {n}' for stage, n in s['rejected_by_stage'].items() if n) or 'none'
-    accounting = 'ok' if s['accounting_ok'] else 'MISMATCH'
+    accounting = {True: 'ok', False: 'MISMATCH', None: 'unchecked'}[s['accounting_ok']]
     return '\n'.join([
         f"summary: {s['output']}",
         f"  inputs read        {s['records_read']:>8}  ({s['files_read']} files)",
@@ -117,13 +128,20 @@ def format_summary(s: dict) -> str:
     ])
 
 
+SUMMARY_PATH = '_report/summary.json'
+
+
+def summary_json(summary: dict) -> bytes:
+    return json.dumps(summary, indent=2, sort_keys=True).encode()
+
+
 def write_summary(output: str, summary: dict) -> None:
     from apache_beam.io.filesystems import FileSystems
     path = FileSystems.join(output, '_report', 'summary.json')
     FileSystems.mkdirs(FileSystems.join(output, '_report')) if not FileSystems.exists(
         FileSystems.join(output, '_report')) else None
     with FileSystems.create(path) as f:
-        f.write(json.dumps(summary, indent=2, sort_keys=True).encode())
+        f.write(summary_json(summary))
 
 
 def run(argv: Sequence[str]) -> dict:
@@ -136,7 +154,7 @@ def run(argv: Sequence[str]) -> dict:
     if options.streaming:
         return run_streaming(options, beam_args)
     check_inputs(options.inputs)
-    from transforms.write_tables import check_output_writable, publish_tables, staging_path
+    from transforms.write_tables import check_output_writable, discard_staging, publish_tables, staging_path
     problem = check_output_writable(options.output)
     if problem:
         raise UsageError(problem)
@@ -154,19 +172,42 @@ def run(argv: Sequence[str]) -> dict:
         index_staging = staging_path(options.dedup_index, run_id)
     pipeline_options, runner = beam_pipeline_options(beam_args, options)
     staging = staging_path(options.output, run_id)
+    # A --run-id reused after a killed run must not publish that run's files too.
+    _clear_staging(staging, index_staging)
     started = time.time()
     LOG.info('reading %s into %s (staging %s)', ', '.join(options.inputs), options.output, staging)
-    p = beam.Pipeline(runner=runner, options=pipeline_options)
-    build_pipeline(p, options, staging, index_staging)
-    result = p.run()
-    result.wait_until_finish()
-    publish_tables(options.output, staging)
-    if index_staging:
-        import schemas
-        publish_tables(options.dedup_index, index_staging, tables=(schemas.DEDUP_INDEX_TABLE,))
-    summary = summarize(counters(result), time.time() - started, options.output)
-    write_summary(options.output, summary)
+    try:
+        p = beam.Pipeline(runner=runner, options=pipeline_options)
+        build_pipeline(p, options, staging, index_staging)
+        result = p.run()
+        result.wait_until_finish()
+        summary = summarize(counters(result), time.time() - started, options.output)
+        check_accounting(summary, staging)
+        # The summary is published with the tables, before _SUCCESS: a complete
+        # output never shows the summary of an earlier run.
+        publish_tables(options.output, staging, keep=(index_staging,),
+                       files={SUMMARY_PATH: summary_json(summary)})
+        if index_staging:
+            import schemas
+            publish_tables(options.dedup_index, index_staging, tables=(schemas.DEDUP_INDEX_TABLE,),
+                           keep=(staging,))
+    except BaseException:
+        # Nothing of a failed run is published (a publish that failed midway
+        # has already removed _SUCCESS); drop its staging so it does not pile up.
+        LOG.error('run %s failed; removing its staging folder %s', run_id, staging)
+        discard_staging(options.output, staging)
+        if index_staging:
+            discard_staging(options.dedup_index, index_staging)
+        raise
     return summary
+
+
+def _clear_staging(*folders: Optional[str]) -> None:
+    from apache_beam.io.filesystems import FileSystems
+    for folder in folders:
+        if folder and FileSystems.exists(folder):
+            LOG.info('removing files an earlier run left in staging folder %s', folder)
+            FileSystems.delete([folder])
 
 
 def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
@@ -287,6 +328,19 @@ def threading_is_main() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+def failure_reason(exc: BaseException) -> str:
+    """One line for a failed run: the innermost error Beam wrapped, e.g.
+    `ValueError: ...` from the step that raised it."""
+    root = exc
+    while root.__cause__ is not None or root.__context__ is not None:
+        root = root.__cause__ or root.__context__
+    lines = [line.strip() for line in str(root).splitlines() if line.strip()]
+    detail = next((line for line in reversed(lines) if re.match(r'^[A-Za-z_.]*(Error|Exception)\b', line)), None)
+    detail = detail or f'{type(root).__name__}: {lines[0] if lines else ""}'
+    step = re.search(r"\[while running '([^']+)'\]", str(exc))
+    return f'{detail} (in step {step.group(1)})' if step else detail
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     quiet = '--quiet' in argv
@@ -301,6 +355,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 2
+    except Exception as exc:
+        # The traceback is for whoever debugs it; the last line says what happened.
+        LOG.error('run failed', exc_info=not quiet)
+        print(f'error: run failed: {failure_reason(exc)}', file=sys.stderr)
+        return 1
     print(format_summary(summary))
     return 0
 

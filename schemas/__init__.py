@@ -6,7 +6,7 @@ a column is added (columns are added, never renamed).
 """
 import pyarrow as pa
 
-SCHEMA_VERSION = '1'
+SCHEMA_VERSION = '2'   # 2: rejects.raw_path, rejects.raw_offset
 SCHEMA_VERSION_KEY = b'news_ingest.schema_version'
 
 
@@ -73,6 +73,12 @@ REJECTS = _schema('rejects', [
     pa.field('message', pa.string(), nullable=False),
     pa.field('size_bytes', pa.int64(), nullable=False),
     pa.field('raw', pa.binary()),
+    # Where the original bytes are: the input file, and the byte offset in its
+    # decompressed content (for WARC, of the record; for a broken compressed
+    # file, of the file as stored). `raw` is null when the bytes are larger
+    # than --max-inline-raw-bytes: read them from here (pipeline/rejects.py).
+    pa.field('raw_path', pa.string()),
+    pa.field('raw_offset', pa.int64()),
 ])
 
 # The streaming job's ledger of input files (OUTPUT/_inputs/ingest_date=.../):

@@ -32,19 +32,20 @@ def dev_truth(page_id: str) -> dict:
 
 def warc_bytes(responses, *, gzip_records=True, extra_records=True) -> bytes:
     """A WARC file like a crawl's: warcinfo, then request/response pairs.
-    `responses` is a list of (url, content_type, body bytes)."""
+    `responses` is a list of (url, content_type, body bytes[, HTTP status line])."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=gzip_records)
     if extra_records:
         writer.write_record(writer.create_warcinfo_record('crawl.warc.gz', {'software': 'test-crawler'}))
-    for url, content_type, body in responses:
+    for url, content_type, body, *status in responses:
         if extra_records:
             request = writer.create_warc_record(url, 'request', payload=io.BytesIO(
                 f'GET / HTTP/1.1\r\nHost: {url.split("/")[2]}\r\n\r\n'.encode()))
             writer.write_record(request)
-        headers = StatusAndHeaders('200 OK', [('Content-Type', content_type)], protocol='HTTP/1.1')
+        headers = StatusAndHeaders(status[0] if status else '200 OK', [('Content-Type', content_type)],
+                                   protocol='HTTP/1.1')
         writer.write_record(writer.create_warc_record(url, 'response', payload=io.BytesIO(body),
                                                       http_headers=headers))
     return buffer.getvalue()
@@ -114,3 +115,31 @@ def mixed_corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp('corpus')
     expected = build_mixed_corpus(root)
     return root, expected
+
+
+def assert_accounted(output, summary: dict = None, day: str = None) -> dict:
+    """Accounting, checked after every end-to-end run: every record read is
+    an article or a reject, counted from the tables themselves, and the
+    summary (returned by run(), and the one written beside the tables)
+    agrees. With `day`, the daily job's partition ingest_date=day."""
+    import pyarrow.dataset as ds
+    output = Path(output)
+    report = output / '_days' / day / 'summary.json' if day else output / '_report' / 'summary.json'
+    written = json.loads(report.read_text()) if report.exists() else None
+    summary = summary or written
+    assert summary is not None, f'no summary for {output}'
+    if written is not None:
+        for key in ('records_read', 'articles_written', 'rejected'):
+            assert written[key] == summary[key], (key, written[key], summary[key])
+
+    def rows(table):
+        folder = output / table / f'ingest_date={day}' if day else output / table
+        if not folder.exists():   # a streaming run writes no file for a table that got no rows
+            return 0
+        return ds.dataset(folder, format='parquet', partitioning='hive').count_rows()
+
+    articles, rejects = rows('articles'), rows('rejects')
+    assert summary['accounting_ok'], summary
+    assert (articles, rejects) == (summary['articles_written'], summary['rejected']), (articles, rejects, summary)
+    assert summary['records_read'] == articles + rejects, summary
+    return summary

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from tests.conftest import REPO, SEED_000, SEED_003, dev_html
+from tests.conftest import REPO, SEED_000, SEED_003, assert_accounted, dev_html
 
 TABLES = ('articles', 'passages', 'clusters', 'boilerplate', 'rejects')
 
@@ -46,12 +46,14 @@ def test_rerunning_a_day_replaces_it_and_never_duplicates_rows(dumps, tmp_path):
     first = daily('--input-root', str(dumps), '--output-root', str(out), '--date', '2026-11-21')
     assert first.returncode == 0, first.stderr[-2000:]
     assert '2026-11-21: 3 read, 2 articles, 1 rejected' in first.stdout
+    assert_accounted(out, day='2026-11-21')
     before = snapshot(out)
     assert len(before[0]['articles']) == 2
     assert all(p.startswith(f'{t}/ingest_date=2026-11-21/') for p in before[1] for t in [p.split('/')[0]])
     again = daily('--input-root', str(dumps), '--output-root', str(out), '--date', '2026-11-21')
     assert again.returncode == 0, again.stderr[-2000:]
     assert snapshot(out) == before
+    assert_accounted(out, day='2026-11-21')
     assert (out / '_days' / '2026-11-21' / '_SUCCESS').exists()
     assert not list((out / '_temporary').rglob('*.parquet'))
 
@@ -63,6 +65,8 @@ def test_backfill_skips_finished_days_and_carries_the_duplicate_index(dumps, tmp
     assert result.returncode == 0, result.stderr[-2000:]
     assert 'day 2026-11-21: done already (_SUCCESS), skipped' in result.stderr
     assert '2026-11-21:' not in result.stdout and '2026-11-22: 2 read, 2 articles' in result.stdout
+    for day in ('2026-11-21', '2026-11-22'):
+        assert_accounted(out, day=day)
     articles = ds.dataset(out / 'articles', format='parquet', partitioning='hive').to_table().to_pylist()
     by_name = {Path(a['source_uri']).name: a for a in articles}
     assert {str(a['ingest_date']) for a in articles} == {'2026-11-21', '2026-11-22'}

@@ -67,3 +67,28 @@ def test_draft_from_records():
                                        date='2020-01-02'))
     assert page.html and page.known.title == 'T' and page.known.published_date == datetime.date(2020, 1, 2)
     assert page.known.date_source == 'record'
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8():
+    """A truncated or once-corrupted UTF-8 file must not be read as some
+    code page (it came out as mac-iceland, breaking every curly quote)."""
+    data = SEED.encode('utf-8')
+    cut = data.index('Russia’s'.encode('utf-8'))
+    broken = data[:cut] + b'\xff\xfe\xc3' + data[cut:]
+    decoded = decode_bytes(broken)
+    assert decoded.encoding.startswith('utf-8')
+    assert 'Russia’s Tass news agency reported' in decoded.text
+    assert decoded.text.count('\ufffd') == 3
+
+
+def test_bytes_that_are_no_text_are_undecodable_not_latin1_garbage():
+    high = bytes((b | 0x80) for b in os.urandom(5000))
+    with pytest.raises(DecodeError) as err:
+        decode_bytes(high)
+    assert err.value.error == 'undecodable_bytes' and 'not text in UTF-8' in str(err.value)
+
+
+def test_nul_bytes_in_text_are_binary():
+    with pytest.raises(DecodeError) as err:
+        decode_bytes(SEED.encode('utf-8')[:400] + b'\x00' * 64 + SEED.encode('utf-8')[400:])
+    assert err.value.error == 'binary_content' and 'NUL' in str(err.value)

@@ -370,3 +370,15 @@ def test_shown_date_earlier_than_metadata_is_the_original_publication(extractor)
     before = '<h1>Volunteers build a garden</h1><div class="byline">By Ann Lee · Nov 26, 2025</div>'
     out = extractor.extract(page(head=head, before_body=before))
     assert out.fields.published_date == datetime.date(2024, 8, 7)
+
+
+def test_html_nested_past_the_parser_limit_is_refused_not_cut_short():
+    from transforms.extract_html import HtmlTooDeep
+    story = '<p>' + 'The council met on Tuesday to hear from residents about the plan. ' * 4 + '</p>'
+    for depth, refused in ((200, False), (250, False), (256, True), (20000, True)):
+        html = '<html><body>' + '<div>' * depth + story + '</div>' * depth + story + '</body></html>'
+        if refused:
+            with pytest.raises(HtmlTooDeep, match='nested 256'):
+                HtmlExtractor().extract(html)
+        else:
+            assert 'council met' in HtmlExtractor().extract(html).text

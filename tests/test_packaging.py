@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
-from tests.conftest import REPO, SEEDS
+from tests.conftest import REPO, SEEDS, assert_accounted
 
 
 def test_sdist_installs_in_a_clean_venv_and_runs_the_seeds(tmp_path):
@@ -31,6 +31,7 @@ def test_sdist_installs_in_a_clean_venv_and_runs_the_seeds(tmp_path):
                             cwd=elsewhere, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'accounting         ok: 2 read = 2 articles + 0 rejects' in result.stdout
+    assert_accounted(elsewhere / 'out')
     located = subprocess.run([str(python), '-c', 'import transforms, pathlib; print(pathlib.Path(transforms.__file__))'],
                              cwd=elsewhere, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in located     # the installed copy, not the checkout

@@ -12,7 +12,7 @@ import pytest
 
 import schemas
 from pipeline.run import main, run
-from tests.conftest import REPO, SEED_000, SEED_003, SEEDS
+from tests.conftest import REPO, SEED_000, SEED_003, SEEDS, assert_accounted
 from transforms.write_tables import STAGING_DIR, SUCCESS_MARKER
 
 
@@ -36,6 +36,7 @@ def all_rows(output):
 def seeds_run(tmp_path_factory):
     output = tmp_path_factory.mktemp('seeds-out')
     summary = run(['--input', str(SEEDS / '*.txt'), '--output', str(output), '--quiet'])
+    assert_accounted(output, summary)
     return output, summary
 
 
@@ -44,6 +45,7 @@ def mixed_run(mixed_corpus, tmp_path_factory):
     corpus, expected = mixed_corpus
     output = tmp_path_factory.mktemp('mixed-out')
     summary = run(['--input', str(corpus / '*'), '--output', str(output), '--quiet'])
+    assert_accounted(output, summary)
     return output, summary, expected
 
 
@@ -129,6 +131,7 @@ def test_dedup_index_flags_copies_of_an_earlier_run(tmp_path):
     def ingest(folder, output):
         summary = run(['--input', str(folder / '*.txt'), '--output', str(tmp_path / output),
                        '--dedup-index', str(index), '--quiet'])
+        assert_accounted(tmp_path / output, summary)
         return summary, rows(tmp_path / output, 'passages', ('passage_id',))
 
     first, _ = ingest(day1, 'out1')
@@ -265,9 +268,9 @@ def test_portable_runner_gives_the_same_rows(seeds_run, mixed_corpus, tmp_path):
     default_out, portable_out = tmp_path / 'default', tmp_path / 'portable'
     inputs = ['--input', str(SEEDS / '*.txt'), '--input', str(corpus / '*.jsonl'),
               '--input', str(corpus / '*.warc.gz'), '--quiet']
-    run(inputs + ['--output', str(default_out)])
-    run(inputs + ['--output', str(portable_out), '--runner=PortableRunner', '--job_endpoint=embed',
-                  '--environment_type=LOOPBACK'])
+    assert_accounted(default_out, run(inputs + ['--output', str(default_out)]))
+    assert_accounted(portable_out, run(inputs + ['--output', str(portable_out), '--runner=PortableRunner',
+                                                 '--job_endpoint=embed', '--environment_type=LOOPBACK']))
     assert all_rows(portable_out) == all_rows(default_out)
 
 
@@ -291,6 +294,7 @@ def test_command_line_runs_offline_and_prints_summary(tmp_path):
     assert result.returncode == 0, result.stderr
     assert 'articles written' in result.stdout and 'accounting         ok' in result.stdout
     assert 'prism' not in (result.stdout + result.stderr).lower()
+    assert_accounted(tmp_path / 'o')
 
 
 # ------------------------------------------------------------------ scraped page text of one site
@@ -317,7 +321,8 @@ def test_text_dumps_of_one_site_lose_the_site_chrome(tmp_path):
     def job(name, *options):
         output = tmp_path / name
         summary = run(['--input', str(site / '*.txt'), '--output', str(output), '--quiet', *options])
-        assert summary['accounting_ok'] and summary['articles_written'] == len(DEV_PAGE_IDS)
+        assert_accounted(output, summary)
+        assert summary['articles_written'] == len(DEV_PAGE_IDS)
         return read_table(output, 'articles').to_pylist(), read_table(output, 'boilerplate').to_pylist()
 
     articles, _ = job('default')
@@ -332,3 +337,24 @@ def test_text_dumps_of_one_site_lose_the_site_chrome(tmp_path):
         assert mine == ['recurring_line']
     articles, _ = job('rules-alone', '--boilerplate', 'rules', '--recurring-min-docs', '99')
     assert all('Example Foundation' in a['text'] for a in articles)
+
+
+def test_accounting_is_checked_against_the_written_tables(tmp_path):
+    """The summary's counts come from metrics; before publishing, the run
+    counts the rows it wrote and refuses to publish when a record is lost."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipeline.run import AccountingError, check_accounting
+    for table, n in (('articles', 3), ('rejects', 2)):
+        (tmp_path / table).mkdir()
+        rows = pa.Table.from_pylist([{'x': i} for i in range(n)])
+        pq.write_table(rows, tmp_path / table / 'part-0.parquet')
+    ok = {'records_read': 5, 'articles_written': 3, 'rejected': 2, 'accounting_ok': True}
+    check_accounting(dict(ok), str(tmp_path))
+    with pytest.raises(AccountingError, match='6 records read, but the tables hold 3 articles \\+ 2 rejects'):
+        check_accounting(dict(ok, records_read=6), str(tmp_path))
+    with pytest.raises(AccountingError):
+        check_accounting(dict(ok, articles_written=4, records_read=6), str(tmp_path))
+    unknown = dict(ok, records_read=0, articles_written=0, rejected=0)
+    check_accounting(unknown, str(tmp_path))
+    assert unknown['accounting_ok'] is None and unknown['articles_written'] == 3

@@ -105,3 +105,60 @@ def test_uncompressed_warc_and_truncated_warc():
     cut = [r for r in records('/d/crawl.warc', data[:len(data) - 40]) if r != 'skipped']
     assert isinstance(cut[0], RawRecord)
     assert isinstance(cut[-1], Reject) and cut[-1].error == 'malformed_warc'
+
+
+def test_zstd_truncation_is_caught_and_frames_are_joined():
+    """zstandard's stream reader returns a short read for a cut file; ours
+    says the file is truncated. Several frames read as one stream."""
+    frame = zstandard.ZstdCompressor().compress(SEED)
+    [whole] = records('/d/a.txt.zst', frame + zstandard.ZstdCompressor(level=9).compress(SEED))
+    assert whole.payload == SEED + SEED
+    for cut in (10, len(frame) // 2, len(frame) - 1):
+        [reject] = records('/d/a.txt.zst', frame[:cut])
+        assert reject.error == 'broken_compression' and 'truncated' in reject.message
+
+
+def test_compression_bomb_is_measured_not_held():
+    block = SEED * 64
+    bomb = zstandard.ZstdCompressor().compress(block * 64)
+    [reject] = records('/d/bomb.txt.zst', bomb, max_record_bytes=len(block))
+    assert reject.error == 'record_too_large' and reject.size_bytes == len(block) * 64
+    assert reject.raw == b'' and reject.raw_path == '/d/bomb.txt.zst' and reject.raw_offset == 0
+    assert '(decompressed)' in reject.message and 'not truncated' in reject.message
+
+
+def test_jsonl_offsets_and_an_overlong_line_between_good_ones():
+    good = json.dumps({'text': 'A short story.'}).encode()
+    long_line = json.dumps({'text': 'x' * 5000}).encode()
+    data = good + b'\n' + long_line + b'\n' + good + b'\n'
+    first, too_long, third = records('/d/f.jsonl', data, max_record_bytes=1000)
+    assert (first.raw_offset, third.raw_offset) == (0, len(good) + len(long_line) + 2)
+    assert too_long.error == 'record_too_large' and too_long.size_bytes == len(long_line)
+    assert too_long.raw_offset == len(good) + 1 and too_long.source_uri == '/d/f.jsonl#2'
+    assert third.source_uri == '/d/f.jsonl#3' and third.payload == b'A short story.'
+
+
+def test_warc_offsets_point_at_each_record():
+    data = warc_bytes([('https://e.org/a', 'text/html', b'<html><p>A</p></html>'),
+                       ('https://e.org/i.png', 'image/png', b'\x89PNG....')], gzip_records=False)
+    a, png = [r for r in records('/d/c.warc', data) if r != 'skipped']
+    for item, url in ((a, 'https://e.org/a'), (png, 'https://e.org/i.png')):
+        record = data[item.raw_offset:]
+        assert record.startswith(b'WARC/1.') and b'WARC-Type: response' in record[:400]
+        assert f'WARC-Target-URI: {url}'.encode() in record[:400]
+
+
+def test_a_file_that_is_no_warc_is_one_reject():
+    [reject] = records('/d/x.warc', b'GET / HTTP/1.1\r\nHost: e.org\r\n\r\n' * 30)
+    assert reject.error == 'malformed_warc' and 'not a WARC file' in reject.message
+    assert reject.source_uri == '/d/x.warc#1' and reject.raw.startswith(b'GET /')
+
+
+def test_literal_names_with_glob_characters(tmp_path):
+    from transforms.read_dumps import match_pattern
+    for name in ('a*b.txt', 'aXb.txt', 'p[1].html', 'p1.html'):
+        (tmp_path / name).write_text('x')
+    assert match_pattern(str(tmp_path / 'a*b.txt')) == [str(tmp_path / 'a*b.txt')]
+    assert match_pattern(str(tmp_path / 'p[1].html')) == [str(tmp_path / 'p[1].html')]
+    assert match_pattern(str(tmp_path / 'a*.txt')) == [str(tmp_path / 'a*b.txt'), str(tmp_path / 'aXb.txt')]
+    assert match_pattern(str(tmp_path / 'p?.html')) == [str(tmp_path / 'p1.html')]

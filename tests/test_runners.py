@@ -1,8 +1,9 @@
-"""The same input gives the same rows, in every table, on the default
-runner, on two worker processes and on the portable (Fn API) path that
+"""The same input, bad files included, gives the same rows, in every table,
+on the default runner, on two worker processes and on the portable (Fn API) path that
 Flink, Spark and Dataflow use, run locally with a loopback environment."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from tests.conftest import DEV, REPO, SEED_000, SEED_003, dev_html, dev_truth
+from tests.conftest import DEV, REPO, SEED_000, SEED_003, assert_accounted, dev_html, dev_truth
 
 RUNNERS = {
     'default': [],
@@ -39,6 +40,11 @@ def build_inputs(root: Path) -> None:
         '{"text": "a broken line',
     ]
     (root / 'feed.jsonl').write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    # Bad input takes the same paths on every runner: one reject per stage.
+    (root / 'truncated.txt.gz').write_bytes(gzip.compress(SEED_003.read_bytes())[:300])
+    (root / 'junk.dat').write_bytes(bytes(range(256)) * 16)
+    (root / 'deep.html').write_bytes(b'<html><body>' + b'<div>' * 300 + b'<p>deep</p>' + b'</div>' * 300 + b'</body></html>')
+    (root / 'menu.txt').write_text('Home\nNews\nSport\nWeather\nSubscribe\nSign in\n', encoding='utf-8')
 
 
 def run_job(inputs: Path, output: Path, runner_args) -> None:
@@ -48,6 +54,7 @@ def run_job(inputs: Path, output: Path, runner_args) -> None:
         cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'accounting         ok' in result.stdout, result.stdout
+    assert_accounted(output)
 
 
 def table_rows(output: Path, table: str):
@@ -69,7 +76,9 @@ def outputs(tmp_path_factory):
 def test_every_table_has_rows_to_compare(outputs):
     default = outputs['default']
     counts = {table: len(table_rows(default, table)) for table in TABLES}
-    assert counts['articles'] == 15 and counts['rejects'] == 1, counts
+    assert counts['articles'] == 15 and counts['rejects'] == 5, counts
+    stages = sorted(row['stage'] for row in table_rows(default, 'rejects'))
+    assert stages == ['decode', 'extract', 'extract', 'parse', 'read'], stages
     assert counts['clusters'] >= 2 and counts['boilerplate'] > 0, counts
     assert any(row['is_duplicate'] for row in table_rows(default, 'passages'))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from tests.conftest import DEV, REPO, SEED_000, SEED_003, dev_html, dev_truth
+from tests.conftest import DEV, REPO, SEED_000, SEED_003, assert_accounted, dev_html, dev_truth
 
 WINDOW_MINUTES = 0.1          # 6-second windows
 PAUSE_SECONDS = 8             # longer than a window (with 2 s to spare): each batch lands in a later window
@@ -111,6 +111,8 @@ def streamed(tmp_path_factory):
     batch_output = root / 'batch'
     subprocess.run([sys.executable, '-m', 'pipeline.run', '--input', str(inbox / '*'), '--output', str(batch_output),
                     '--quiet'], cwd=REPO, env=env, check=True, capture_output=True)
+    assert_accounted(output)
+    assert_accounted(batch_output)
     return {'output': output, 'batch': batch_output, 'stdout': stdout, 'stderr': stderr,
             'arrivals': arrivals, 'sources': sources}
 
@@ -212,6 +214,8 @@ def test_sigterm_drains_open_windows_and_a_batch_index_seeds_the_stream(tmp_path
     assert job.returncode == 0, stderr[-3000:]
     assert 'stopping: flushing open windows' in stderr
     assert 'accounting         ok: 1 read = 1 articles + 0 rejects' in stdout
+    assert_accounted(output)
+    assert_accounted(tmp_path / 'batch')
     articles = read_table(output, 'articles')
     assert [Path(a['source_uri']).name for a in articles] == [SEED_003.name]
     batch_000 = read_table(tmp_path / 'batch', 'articles')[0]['doc_id']

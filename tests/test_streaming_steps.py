@@ -467,3 +467,13 @@ def test_idle_too_long_respects_max_idle_and_waits_for_pending_files():
     assert poll_files(state, {'/in/big.warc.gz': (20, 2.0)}, now=110) == ['/in/big.warc.gz']
     assert not idle_too_long(state, now=169, policy=policy)                    # found at 110
     assert idle_too_long(state, now=170, policy=policy)
+
+
+def test_partition_folders_are_dates_only():
+    from transforms.write_windows import partition_folder
+    assert partition_folder('/out', 'articles', '2026-11-23') == '/out/articles/ingest_date=2026-11-23'
+    for day in ('../../x', '2026-11-23/../../etc', '2026-1-2', '', '2026-11-23\n'):
+        with pytest.raises(ValueError):
+            partition_folder('/out', 'articles', day)
+    with pytest.raises(ValueError):
+        partition_folder('/out', '../articles', '2026-11-23')

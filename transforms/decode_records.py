@@ -32,8 +32,12 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb'<meta[^>]+charset\s*=\s*["\']?\s*([A-Za-z0-9_.:-]+)', re.I)
 _XML_ENCODING = re.compile(rb'<\?xml[^>]+encoding\s*=\s*["\']([A-Za-z0-9_.:-]+)', re.I)
-# Control characters that never occur in real text (tab, newlines, form feed do).
-_CONTROL = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f]')
+# Control characters that never occur in real text (tab, newlines, form feed
+# do). C1 controls (U+0080-U+009F) are what bytes that fit no code page
+# become when read as latin-1, the last resort: random high bytes are junk.
+_CONTROL = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]')
+# A valid multi-byte UTF-8 sequence: lead byte, then continuation bytes.
+_UTF8_MULTIBYTE = re.compile(rb'[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}')
 # Sequences that UTF-8 bytes leave behind when read as cp1252/latin-1.
 _MOJIBAKE_HINT = re.compile('[ÂÃ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€')
 
@@ -85,6 +89,19 @@ def _utf16_without_bom(data: bytes) -> Optional[str]:
     return None
 
 
+def _mostly_utf8(data: bytes) -> Optional[str]:
+    """UTF-8 with a few broken sequences (a truncated copy, one stray byte),
+    decoded with U+FFFD where the bytes were broken. Real UTF-8 text has far
+    more valid multi-byte sequences than broken ones; single-byte code pages
+    (cp1252 text) have almost none, so they are left to detection."""
+    text = data.decode('utf-8', errors='replace')
+    broken = text.count('\ufffd') - data.count('\ufffd'.encode('utf-8'))
+    valid = len(_UTF8_MULTIBYTE.findall(data[:1_000_000]))
+    if broken and valid >= 4 * broken and broken <= MAX_REPLACEMENT_SHARE * len(text):
+        return text
+    return None
+
+
 def _try(data: bytes, encoding: str) -> Optional[str]:
     try:
         return data.decode(encoding)
@@ -119,16 +136,25 @@ def repair_mojibake(text: str) -> str:
     return ftfy.fix_encoding(text)
 
 
-def check_is_text(text: str) -> None:
+_C0 = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f]')
+
+
+def check_is_text(text: str, encoding: Optional[str] = None) -> None:
     """Raise DecodeError for binary junk that happened to decode."""
     if not text:
         return
     sample = text[:100_000]
-    controls = len(_CONTROL.findall(sample))
-    if '\x00' in sample or controls / len(sample) > MAX_CONTROL_SHARE:
+    c0 = len(_C0.findall(sample))
+    if '\x00' in sample or c0 / len(sample) > MAX_CONTROL_SHARE:
         raise DecodeError('binary_content',
-                          f'input looks binary, not text: {controls} control characters in the first '
-                          f'{len(sample)} characters')
+                          f'input looks binary, not text: {c0} control characters (NUL and the like) '
+                          f'in the first {len(sample)} characters')
+    controls = len(_CONTROL.findall(sample))
+    if controls / len(sample) > MAX_CONTROL_SHARE:
+        raise DecodeError('undecodable_bytes',
+                          f'bytes are not text in UTF-8, UTF-16 or any single-byte code page '
+                          f'(read as {encoding or "latin-1"}, {controls} of the first {len(sample)} '
+                          f'characters are control codes)')
     if sample.count('\ufffd') / len(sample) > MAX_REPLACEMENT_SHARE:
         raise DecodeError('undecodable_bytes', 'input contains too many undecodable byte sequences')
 
@@ -153,6 +179,9 @@ def decode_bytes(data: bytes, declared: Optional[str] = None, *, is_html: bool =
         text = _try(data, 'utf-8')
         encoding = 'utf-8' if text is not None else None
     if text is None:
+        text = _mostly_utf8(data)
+        encoding = 'utf-8 (broken sequences replaced)' if text is not None else None
+    if text is None:
         candidates = [_codec(declared)]
         if is_html:
             candidates.append(declared_charset(data))
@@ -170,7 +199,7 @@ def decode_bytes(data: bytes, declared: Optional[str] = None, *, is_html: bool =
                 if text is not None:
                     encoding = candidate
                     break
-    check_is_text(text)
+    check_is_text(text, encoding)
     repaired = False
     if looks_like_mojibake(text):
         fixed = repair_mojibake(text)
@@ -205,9 +234,17 @@ def parse_record_date(value: Optional[str]) -> Optional[datetime.date]:
         return None
 
 
-def decode_record(record: RawRecord) -> Decoded:
-    """A record's payload as text, or raise DecodeError."""
-    return decode_bytes(record.payload, record.charset, is_html=record.content_kind == 'html')
+def decode_record(record: RawRecord, max_article_chars: Optional[int] = None) -> Decoded:
+    """A record's payload as text, or raise DecodeError. Text longer than
+    `max_article_chars` is refused here, before any step works on it (an HTML
+    page is judged by its extracted body instead, in AssembleArticles)."""
+    decoded = decode_bytes(record.payload, record.charset, is_html=record.content_kind == 'html')
+    if max_article_chars and record.content_kind == 'text' and len(decoded.text) > max_article_chars:
+        longest = max(map(len, decoded.text.splitlines()), default=0)
+        raise DecodeError('article_too_long',
+                          f'text of {len(decoded.text)} characters (longest line {longest}) exceeds '
+                          f'--max-article-chars={max_article_chars}; not truncated')
+    return decoded
 
 
 def draft_from_decoded(record: RawRecord, decoded: Decoded) -> Draft:
@@ -216,7 +253,7 @@ def draft_from_decoded(record: RawRecord, decoded: Decoded) -> Draft:
                          published_date=record_date, date_source='record' if record_date else 'none')
     common = dict(doc_id=make_doc_id(record.source_uri), source_uri=record.source_uri, format=record.format,
                   content_kind=record.content_kind, url=record.url, known=known,
-                  raw=record.raw or record.payload)
+                  raw=record.original, raw_path=record.raw_path, raw_offset=record.raw_offset)
     if record.content_kind == 'html':
         return Draft(html=decoded.text, **common)
     lines = tuple(Line(i, line) for i, line in enumerate(decoded.text.splitlines()))
@@ -229,18 +266,19 @@ def draft_from_record(record: RawRecord) -> Draft:
 
 
 class _DecodeFn(beam.DoFn):
+    def __init__(self, max_article_chars: Optional[int]):
+        self._max_article_chars = max_article_chars
+
     def setup(self):
         self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_decode')
         self._repaired = beam.metrics.Metrics.counter(NAMESPACE, 'mojibake_repaired')
 
     def process(self, record: RawRecord):
         try:
-            decoded = decode_record(record)
+            decoded = decode_record(record, self._max_article_chars)
         except DecodeError as exc:
             self._rejected.inc()
-            raw = record.raw or record.payload
-            yield beam.pvalue.TaggedOutput('rejects', Reject(
-                record.source_uri, 'decode', exc.error, str(exc), len(raw), raw))
+            yield beam.pvalue.TaggedOutput('rejects', Reject.of(record, 'decode', exc.error, str(exc)))
             return
         if decoded.repaired:
             self._repaired.inc()
@@ -250,6 +288,11 @@ class _DecodeFn(beam.DoFn):
 class DecodeRecords(beam.PTransform):
     """RawRecords -> (Drafts, Rejects): bytes become text, or a reject saying why."""
 
+    def __init__(self, max_article_chars: Optional[int] = None):
+        super().__init__()
+        self._max_article_chars = max_article_chars
+
     def expand(self, records):
-        results = records | 'Decode' >> beam.ParDo(_DecodeFn()).with_outputs('rejects', main='drafts')
+        results = records | 'Decode' >> beam.ParDo(_DecodeFn(self._max_article_chars)).with_outputs(
+            'rejects', main='drafts')
         return results.drafts, results.rejects

@@ -45,7 +45,7 @@ from trafilatura.core import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.utils import load_html
 
-from transforms.records import Draft, HeaderFields, Line
+from transforms.records import Draft, HeaderFields, Line, Reject
 
 NAMESPACE = 'news_ingest'
 
@@ -527,6 +527,18 @@ def _paragraphs(text: Optional[str]) -> list:
 
 # ----------------------------------------------------------------- extractor
 
+class HtmlTooDeep(ValueError):
+    """libxml2 stops building a tree at 256 levels and drops the rest of the
+    page without an error; a page that reaches the limit was cut short."""
+
+    error = 'html_too_deep'
+
+
+#: libxml2's nesting limit (without XML_PARSE_HUGE); real pages stay under 60
+LIBXML_MAX_DEPTH = 256
+_AT_DEPTH_LIMIT = '/*' * (LIBXML_MAX_DEPTH - 1)
+
+
 class HtmlExtractor:
     """Build once per worker (heavy config in __init__), call extract() per page."""
 
@@ -570,6 +582,9 @@ class HtmlExtractor:
             tree = None
         if tree is None:
             return HtmlPage('', HeaderFields(), url)
+        if tree.xpath(_AT_DEPTH_LIMIT):   # one C-level pass over the tree, about 1% of extraction
+            raise HtmlTooDeep(f'HTML is nested {LIBXML_MAX_DEPTH} or more elements deep; the parser stops there '
+                              f'and would silently drop the rest of the page (real pages stay under 60)')
         self.pages += 1
 
         pm = _collect(tree)
@@ -921,7 +936,8 @@ def html_draft_lines(page: HtmlPage) -> tuple:
 
 
 def extract_draft(extractor: HtmlExtractor, draft: Draft) -> Draft:
-    """An HTML draft with its page turned into body lines and header fields."""
+    """An HTML draft with its page turned into body lines and header fields;
+    raises HtmlTooDeep for a page the parser cannot read whole."""
     page = extractor.extract(draft.html or '', draft.url)
     return dataclasses.replace(draft, html=None, lines=html_draft_lines(page), fields=page.fields,
                                url=draft.url or page.url)
@@ -935,18 +951,24 @@ class _ExtractHtmlFn(beam.DoFn):
     def setup(self):
         self._extractor = HtmlExtractor()
         self._pages = beam.metrics.Metrics.counter(NAMESPACE, 'html_pages')
+        self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_extract')
 
     def process(self, draft: Draft):
         if draft.content_kind != 'html':
             yield draft
             return
         self._pages.inc()
-        yield extract_draft(self._extractor, draft)
+        try:
+            yield extract_draft(self._extractor, draft)
+        except HtmlTooDeep as exc:
+            self._rejected.inc()
+            yield beam.pvalue.TaggedOutput('rejects', Reject.of(draft, 'extract', exc.error, str(exc)))
 
 
 class ExtractHtml(beam.PTransform):
-    """Drafts -> drafts whose HTML became body lines plus title, authors, date
-    and site name (text drafts pass through)."""
+    """Drafts -> (drafts whose HTML became body lines plus title, authors,
+    date and site name (text drafts pass through), rejects)."""
 
     def expand(self, drafts):
-        return drafts | 'Extract' >> beam.ParDo(_ExtractHtmlFn())
+        results = drafts | 'Extract' >> beam.ParDo(_ExtractHtmlFn()).with_outputs('rejects', main='drafts')
+        return results.drafts, results.rejects

@@ -9,6 +9,7 @@ still read. Whatever cannot be read becomes a Reject with the bytes we have.
 from __future__ import annotations
 
 import bz2
+import dataclasses
 import gzip
 import io
 import json
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional, Union
 
 import apache_beam as beam
-from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
@@ -40,6 +40,19 @@ _FORMAT_BY_EXTENSION = {
     '.warc': 'warc', '.arc': 'warc',
 }
 INPUT_FORMATS = ('auto', 'text', 'html', 'jsonl', 'warc')
+
+
+DEFAULT_MAX_ARTICLE_CHARS = 1_000_000
+DEFAULT_MAX_INLINE_RAW_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """How inputs are read and what is too large (all are options of the job)."""
+    input_format: str = 'auto'
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES         # a record larger is rejected, never truncated
+    max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS       # likewise for decoded text / extracted body
+    max_inline_raw_bytes: int = DEFAULT_MAX_INLINE_RAW_BYTES  # larger rejects keep raw by reference
 
 
 class RecordTooLarge(Exception):
@@ -73,9 +86,54 @@ def decompressing_reader(raw: io.BufferedIOBase, compression: Optional[str]) -> 
     if compression == 'xz':
         return lzma.LZMAFile(raw, mode='rb')
     if compression == 'zstd':
-        import zstandard  # imported lazily: only zstd inputs pay for it
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True))
+        return io.BufferedReader(_ZstdFrames(raw))
     raise ValueError(f'unknown compression {compression}')
+
+
+class _ZstdFrames(io.RawIOBase):
+    """Every zstd frame of a stream, decompressed; EOFError when the stream
+    ends inside a frame. (zstandard's stream_reader returns a short read for
+    a truncated file, as if it had ended there: a silent truncation.)
+    Compressed input is fed in small chunks, so a compression bomb is
+    decompressed a bounded piece at a time."""
+
+    FEED = 4096
+
+    def __init__(self, raw):
+        import zstandard  # imported lazily: only zstd inputs pay for it
+        self._zstd = zstandard
+        self._raw = raw
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = memoryview(b'')
+        self._in_frame = False
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not len(self._pending):
+            chunk = self._raw.read(self.FEED)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError('zstd stream ends inside a frame (the file is truncated)')
+                return 0
+            self._pending = memoryview(self._feed(chunk))
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _feed(self, chunk: bytes) -> bytes:
+        out = []
+        while chunk:
+            self._in_frame = True
+            out.append(self._frame.decompress(chunk))
+            if not self._frame.eof:
+                break
+            self._in_frame = False
+            chunk = self._frame.unused_data
+            self._frame = self._zstd.ZstdDecompressor().decompressobj()
+        return b''.join(out)
 
 
 def strip_compression_extension(path: str) -> str:
@@ -117,6 +175,26 @@ def read_limited(stream, limit: int) -> bytes:
     return data
 
 
+#: how far past --max-record-bytes a rejected record is still measured, so a
+#: compression bomb cannot keep a worker busy counting
+MEASURE_CEILING = 4 * 1024 ** 3
+_CHUNK = 1 << 20
+
+
+def measure_rest(stream, already: int, until: bytes = b'') -> tuple:
+    """Read on without keeping anything: (total size, complete). With `until`
+    (a newline), stop after it, so the next record can be read."""
+    size = already
+    while size < MEASURE_CEILING:
+        chunk = stream.readline(_CHUNK) if until else stream.read(_CHUNK)
+        if not chunk:
+            return size, True
+        size += len(chunk)
+        if until and chunk.endswith(until):
+            return size, True
+    return size, False
+
+
 def _json_field(obj: dict, name: str) -> Optional[str]:
     value = obj.get(name)
     if value is None:
@@ -127,29 +205,46 @@ def _json_field(obj: dict, name: str) -> Optional[str]:
 
 
 def jsonl_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Union[RawRecord, Reject]]:
-    """One record per non-blank line, numbered by line (1-based) in source_uri."""
-    for number, line in enumerate(stream, start=1):
+    """One record per non-blank line, numbered by line (1-based) in source_uri.
+
+    Lines are read at most --max-record-bytes at a time: a longer line (a
+    500 MB file without newlines) is measured and rejected, never held."""
+    offset = 0
+    number = 0
+    while True:
+        line = stream.readline(max_record_bytes + 1)
+        if not line:
+            return
+        number += 1
+        start = offset
+        uri = f'{source_uri}#{number}'
+        if len(line) > max_record_bytes and not line.endswith(b'\n'):
+            size, complete = measure_rest(stream, len(line), until=b'\n')
+            offset += size
+            length = size - (1 if complete and size > len(line) else 0)
+            yield Reject(uri, 'read', 'record_too_large',
+                         f'JSON line of {"" if complete else "more than "}{length} bytes exceeds '
+                         f'--max-record-bytes={max_record_bytes}; kept by reference (raw_path, raw_offset)',
+                         length, b'', source_uri, start)
+            continue
+        offset += len(line)
         line = line.rstrip(b'\r\n')
         if not line.strip():
             continue
-        uri = f'{source_uri}#{number}'
-        if len(line) > max_record_bytes:
-            yield Reject(uri, 'read', 'record_too_large',
-                         f'JSON line of {len(line)} bytes exceeds --max-record-bytes={max_record_bytes}',
-                         len(line), b'')
-            continue
-        yield parse_json_line(uri, line)
+        yield parse_json_line(uri, line, source_uri, start)
 
 
-def parse_json_line(uri: str, line: bytes) -> Union[RawRecord, Reject]:
+def parse_json_line(uri: str, line: bytes, path: Optional[str] = None,
+                    offset: int = 0) -> Union[RawRecord, Reject]:
+    where = dict(raw_path=path, raw_offset=offset if path else None)
     try:
         obj = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Reject(uri, 'parse', 'malformed_json', f'line is not valid JSON: {exc}', len(line), line)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        return Reject(uri, 'parse', 'malformed_json', f'line is not valid JSON: {exc}', len(line), line, **where)
     if not isinstance(obj, dict):
         return Reject(uri, 'parse', 'malformed_json',
                       f'line is JSON {type(obj).__name__}, expected an object with "text" or "html"',
-                      len(line), line)
+                      len(line), line, **where)
     try:
         html = _json_field(obj, 'html')
         text = _json_field(obj, 'text')
@@ -158,16 +253,17 @@ def parse_json_line(uri: str, line: bytes) -> Union[RawRecord, Reject]:
         date = _json_field(obj, 'date')
         record_id = _json_field(obj, 'id')
     except TypeError as exc:
-        return Reject(uri, 'parse', 'wrong_field_type', str(exc), len(line), line)
+        return Reject(uri, 'parse', 'wrong_field_type', str(exc), len(line), line, **where)
     if html and html.strip():
         payload, kind = html, 'html'
     elif text and text.strip():
         payload, kind = text, 'text'
     else:
         return Reject(uri, 'parse', 'no_content', 'JSON object has no non-empty "text" or "html" field',
-                      len(line), line)
-    return RawRecord(source_uri=uri, format='jsonl', payload=payload.encode('utf-8'), content_kind=kind,
-                     raw=line, url=url, title=title, date=date, record_id=record_id, charset='utf-8')
+                      len(line), line, **where)
+    return RawRecord(source_uri=uri, format='jsonl', payload=payload.encode('utf-8', 'surrogatepass'),
+                     content_kind=kind, raw=line, url=url, title=title, date=date, record_id=record_id,
+                     charset='utf-8', raw_path=path, raw_offset=offset)
 
 
 def _http_charset(content_type: str) -> Optional[str]:
@@ -182,41 +278,58 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
     """One record per HTTP response record, numbered among response records.
 
     Non-response records (warcinfo, request, metadata) are not articles: they
-    are yielded as the string 'skipped' so the caller can count them.
+    are yielded as the string 'skipped' so the caller can count them. A
+    reject's raw_offset is where its WARC record starts in the decompressed
+    stream; its raw is the HTTP body.
     """
     from warcio.archiveiterator import ArchiveIterator  # lazily: text-only runs never load it
+    head = stream.peek(64)[:64] if hasattr(stream, 'peek') else b''
+    if hasattr(stream, 'peek') and not head.lstrip(b'\r\n').startswith((b'WARC/', b'filedesc://')):
+        # warcio reads any line as an ARC header and would make records of junk.
+        data = stream.read(max_record_bytes + 1)
+        size = len(data) if len(data) <= max_record_bytes else measure_rest(stream, len(data))[0]
+        yield Reject(f'{source_uri}#1', 'read', 'malformed_warc',
+                     f'not a WARC file: it starts with {head[:40]!r}, not a WARC/1.x record header',
+                     size, data if len(data) <= max_record_bytes else b'', source_uri, 0)
+        return
     number = 0
     iterator = ArchiveIterator(stream, arc2warc=True)
     while True:
+        offset = None
         try:
             record = next(iterator)
+            offset = iterator.offset   # where this record starts (get_record_offset() would consume it)
         except StopIteration:
             return
         except Exception as exc:  # warcio raises many types on broken input
             yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
-                         f'WARC stream is broken after {number} response records: {exc}', 0, b'')
+                         f'WARC stream is broken after {number} response records: {type(exc).__name__}: {exc}',
+                         0, b'', source_uri, offset)
             return
         if record.rec_type != 'response':
             yield 'skipped'
             continue
         number += 1
         uri = f'{source_uri}#{number}'
+        where = dict(raw_path=source_uri, raw_offset=offset)
         target = record.rec_headers.get_header('WARC-Target-URI')
         try:
             body = read_limited(record.content_stream(), max_record_bytes)
         except RecordTooLarge:
             yield Reject(uri, 'read', 'record_too_large',
-                         f'WARC response for {target} exceeds --max-record-bytes={max_record_bytes}', 0, b'')
+                         f'WARC response for {target} exceeds --max-record-bytes={max_record_bytes}; '
+                         f'kept by reference (raw_path, raw_offset)', record.length or 0, b'', **where)
             continue
         except Exception as exc:
-            yield Reject(uri, 'read', 'malformed_warc', f'WARC response for {target} is truncated: {exc}', 0, b'')
+            yield Reject(uri, 'read', 'malformed_warc',
+                         f'WARC response for {target} is truncated: {type(exc).__name__}: {exc}', 0, b'', **where)
             return
         missing = getattr(record.raw_stream, 'limit', 0)
         if missing:
             # warcio hands back a short payload silently when the file ends early.
             yield Reject(uri, 'read', 'malformed_warc',
                          f'WARC response for {target} is truncated: {missing} of {record.length} bytes missing',
-                         len(body), body)
+                         len(body), body, **where)
             return
         content_type = ''
         status = None
@@ -225,14 +338,20 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
             status = record.http_headers.get_statuscode()
         mime = content_type.split(';')[0].strip().lower()
         if status and not str(status).startswith('2'):
-            yield Reject(uri, 'read', 'not_ok_response', f'HTTP status {status} for {target}', len(body), body)
+            yield Reject(uri, 'read', 'not_ok_response', f'HTTP status {status} for {target}', len(body), body,
+                         **where)
             continue
         if mime and mime not in ('text/html', 'application/xhtml+xml') and not sniff_format(body[:4096]) == 'html':
-            yield Reject(uri, 'read', 'not_html', f'WARC response for {target} is {mime}, not HTML', len(body), body)
+            yield Reject(uri, 'read', 'not_html', f'WARC response for {target} is {mime}, not HTML', len(body), body,
+                         **where)
+            continue
+        if not body.strip():
+            yield Reject(uri, 'read', 'empty_input', f'WARC response for {target} has an empty body', 0, body,
+                         **where)
             continue
         yield RawRecord(source_uri=uri, format='warc', payload=body, content_kind='html', raw=body,
                         url=target, record_id=record.rec_headers.get_header('WARC-Record-ID'),
-                        charset=_http_charset(content_type))
+                        charset=_http_charset(content_type), **where)
 
 
 def read_records(source_uri: str, raw_stream, *, input_format: str = 'auto',
@@ -240,6 +359,7 @@ def read_records(source_uri: str, raw_stream, *, input_format: str = 'auto',
     """All records of one file. Never raises: a broken file ends as a Reject."""
     buffered = io.BufferedReader(raw_stream) if not hasattr(raw_stream, 'peek') else raw_stream
     compression = None
+    stream = buffered
     try:
         compression = sniff_compression(buffered.peek(8)[:8])
         stream = decompressing_reader(buffered, compression)
@@ -256,28 +376,39 @@ def read_records(source_uri: str, raw_stream, *, input_format: str = 'auto',
             return
         data = read_limited(stream, max_record_bytes)
     except RecordTooLarge:
+        try:
+            size, complete = measure_rest(stream, max_record_bytes + 1)
+        except Exception:  # a broken stream past the limit: the size is a lower bound
+            size, complete = max_record_bytes + 1, False
         yield Reject(source_uri, 'read', 'record_too_large',
-                     f'file exceeds --max-record-bytes={max_record_bytes}; raw bytes not kept inline',
-                     max_record_bytes + 1, b'')
+                     f'file of {"" if complete else "more than "}{size} bytes'
+                     f'{" (decompressed)" if compression else ""} exceeds --max-record-bytes={max_record_bytes}; '
+                     f'not truncated, kept by reference (raw_path, raw_offset)', size, b'', source_uri, 0)
         return
     except Exception as exc:  # gzip/bz2/lzma/zstd each raise their own types on broken data
         error = 'broken_compression' if compression else 'unreadable'
         what = f'{compression} stream is broken' if compression else 'cannot read file'
-        yield Reject(source_uri, 'read', error, f'{what}: {type(exc).__name__}: {exc}', 0, b'')
+        yield Reject(source_uri, 'read', error, f'{what}: {type(exc).__name__}: {exc}', 0, b'', source_uri, 0)
         return
     if not data.strip():
-        yield Reject(source_uri, 'read', 'empty_input', 'file is empty or only whitespace', len(data), data)
+        yield Reject(source_uri, 'read', 'empty_input', 'file is empty or only whitespace', len(data), data,
+                     source_uri, 0)
         return
-    yield RawRecord(source_uri=source_uri, format=fmt, payload=data, content_kind=fmt, raw=b'')
+    yield RawRecord(source_uri=source_uri, format=fmt, payload=data, content_kind=fmt, raw=b'',
+                    raw_path=source_uri, raw_offset=0)
 
 
-def original_bytes(path: str, limit: int = DEFAULT_MAX_RECORD_BYTES) -> bytes:
-    """The file's original (still compressed) bytes, for the reject row."""
+def original_bytes(path: str, max_inline_bytes: int) -> tuple:
+    """(the file's stored bytes, or b'' when there are more than
+    max_inline_bytes of them, and its size), for a reject row."""
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-            return f.read(limit)
+            data = f.read(max_inline_bytes + 1)
+            if len(data) <= max_inline_bytes:
+                return data, len(data)
+            return b'', measure_rest(f, len(data))[0]
     except Exception:  # the reject row still says why; raw is best effort
-        return b''
+        return b'', 0
 
 
 def resolve_pattern(pattern: str) -> str:
@@ -285,6 +416,19 @@ def resolve_pattern(pattern: str) -> str:
     if '://' in pattern:
         return pattern
     return os.path.abspath(os.path.expanduser(pattern))
+
+
+_GLOB_CHARS = frozenset('*?[')
+
+
+def match_pattern(pattern: str) -> list:
+    """The files a pattern names, sorted. A pattern that is the exact name of
+    a file (`dump*1.txt`, `page[2].html`) names that file only: glob
+    characters are legal in file names, and a glob would miss `[2]` or also
+    read `dumpX1.txt`."""
+    if _GLOB_CHARS & set(pattern) and FileSystems.exists(pattern) and not os.path.isdir(pattern):
+        return [pattern]
+    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
 
 
 # --------------------------------------------------------------------------
@@ -302,9 +446,8 @@ class _ReadRecordsFn(beam.DoFn):
     REJECTS = 'rejects'
     LEDGER = 'ledger'
 
-    def __init__(self, input_format: str, max_record_bytes: int):
-        self._input_format = input_format
-        self._max_record_bytes = max_record_bytes
+    def __init__(self, limits: InputLimits):
+        self._limits = limits
 
     def setup(self):
         self._files = beam.metrics.Metrics.counter(NAMESPACE, 'files_read')
@@ -328,13 +471,13 @@ class _ReadRecordsFn(beam.DoFn):
             self._records.inc()
             self._rejected.inc()
             yield beam.pvalue.TaggedOutput(self.REJECTS, Reject(
-                path, 'read', 'unreadable', f'cannot open file: {type(exc).__name__}: {exc}', 0, b''))
+                path, 'read', 'unreadable', f'cannot open file: {type(exc).__name__}: {exc}', 0, b'', path, 0))
             yield beam.pvalue.TaggedOutput(self.LEDGER, InputFile(path, 1))
             return
         records = 0
         with raw_stream:
-            for item in read_records(path, raw_stream, input_format=self._input_format,
-                                     max_record_bytes=self._max_record_bytes):
+            for item in read_records(path, raw_stream, input_format=self._limits.input_format,
+                                     max_record_bytes=self._limits.max_record_bytes):
                 if isinstance(item, str):
                     self._skipped.inc()
                     continue
@@ -343,9 +486,10 @@ class _ReadRecordsFn(beam.DoFn):
                 self._progress()
                 if isinstance(item, Reject):
                     self._rejected.inc()
-                    if not item.raw and item.stage == 'read' and item.error in ('broken_compression', 'unreadable'):
-                        item = Reject(item.source_uri, item.stage, item.error, item.message,
-                                      item.size_bytes, original_bytes(path, self._max_record_bytes))
+                    if item.stage == 'read' and item.error in ('broken_compression', 'unreadable'):
+                        # Nothing decompressed to keep: keep the file as stored.
+                        stored, size = original_bytes(path, self._limits.max_inline_raw_bytes)
+                        item = dataclasses.replace(item, raw=stored, size_bytes=size, raw_path=path, raw_offset=0)
                     yield beam.pvalue.TaggedOutput(self.REJECTS, _with_size(item))
                 else:
                     yield item
@@ -355,7 +499,7 @@ class _ReadRecordsFn(beam.DoFn):
 def _with_size(reject: Reject) -> Reject:
     if reject.size_bytes or not reject.raw:
         return reject
-    return Reject(reject.source_uri, reject.stage, reject.error, reject.message, len(reject.raw), reject.raw)
+    return dataclasses.replace(reject, size_bytes=len(reject.raw))
 
 
 class ReadFiles(beam.PTransform):
@@ -364,15 +508,13 @@ class ReadFiles(beam.PTransform):
     each record or reject counts once in `records_read`. Batch (ReadDumps)
     and streaming (after WatchDumps) read through this step."""
 
-    def __init__(self, input_format: str = 'auto', max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
-                 ledger: bool = False):
+    def __init__(self, limits: InputLimits = InputLimits(), ledger: bool = False):
         super().__init__()
-        self._input_format = input_format
-        self._max_record_bytes = max_record_bytes
+        self._limits = limits
         self._ledger = ledger
 
     def expand(self, paths):
-        results = paths | 'Read' >> beam.ParDo(_ReadRecordsFn(self._input_format, self._max_record_bytes)).with_outputs(
+        results = paths | 'Read' >> beam.ParDo(_ReadRecordsFn(self._limits)).with_outputs(
             _ReadRecordsFn.REJECTS, _ReadRecordsFn.LEDGER, main='records')
         if self._ledger:
             return results.records, results[_ReadRecordsFn.REJECTS], results[_ReadRecordsFn.LEDGER]
@@ -383,18 +525,15 @@ class ReadDumps(beam.PTransform):
     """Patterns -> (records, rejects). Every input file is matched once, even
     when several patterns match it, and read by ReadFiles."""
 
-    def __init__(self, patterns, input_format: str = 'auto',
-                 max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
+    def __init__(self, patterns, limits: InputLimits = InputLimits()):
         super().__init__()
         self._patterns = [resolve_pattern(p) for p in patterns]
-        self._input_format = input_format
-        self._max_record_bytes = max_record_bytes
+        self._limits = limits
 
     def expand(self, pbegin):
         return (
             pbegin
             | 'Patterns' >> beam.Create(self._patterns)
-            | 'Match' >> fileio.MatchAll()
-            | 'Paths' >> beam.Map(lambda metadata: metadata.path)
+            | 'Match' >> beam.FlatMap(match_pattern)
             | 'Dedupe' >> beam.Distinct()  # overlapping globs must not read a file twice
-            | 'ReadFiles' >> ReadFiles(self._input_format, self._max_record_bytes))
+            | 'ReadFiles' >> ReadFiles(self._limits))

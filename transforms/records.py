@@ -8,7 +8,7 @@ coder is deterministic).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 FORMATS = ('text', 'html', 'jsonl', 'warc')
@@ -29,17 +29,42 @@ class RawRecord:
     date: Optional[str] = None     # a date given by the record itself (JSON field), unparsed
     record_id: Optional[str] = None
     charset: Optional[str] = None  # charset declared by a container (HTTP header)
+    raw_path: Optional[str] = None  # the file the record's bytes are in ...
+    raw_offset: int = 0             # ... and where they start in its (decompressed) content
+
+    @property
+    def original(self) -> bytes:
+        """The bytes a reject of this record keeps: the record as it was read."""
+        return self.raw or self.payload
 
 
 @dataclass(frozen=True)
 class Reject:
-    """An input that could not become an article; `raw` keeps its bytes."""
+    """An input that could not become an article; `raw` keeps its bytes, and
+    `raw_path` / `raw_offset` say where they are in the input, so that bytes
+    too large to keep inline (`without_inline_raw`) are kept by reference."""
     source_uri: str
     stage: str       # 'read', 'decode', 'extract', 'parse', ...
     error: str       # short machine-readable error class, e.g. 'empty_input'
     message: str     # one sentence a person understands
     size_bytes: int
     raw: bytes = b''
+    raw_path: Optional[str] = None
+    raw_offset: Optional[int] = None
+
+    @classmethod
+    def of(cls, item, stage: str, error: str, message: str) -> 'Reject':
+        """The reject of a RawRecord or Draft, with its original bytes and where they are."""
+        raw = item.original if isinstance(item, RawRecord) else item.raw
+        return cls(item.source_uri, stage, error, message, len(raw), raw, item.raw_path,
+                   item.raw_offset if item.raw_path else None)
+
+    def without_inline_raw(self, max_inline_bytes: int) -> 'Reject':
+        """The same reject with `raw` dropped when it is larger than
+        `max_inline_bytes` and its location in the input is known."""
+        if len(self.raw) <= max_inline_bytes or self.raw_path is None:
+            return self
+        return replace(self, raw=b'')
 
 
 @dataclass(frozen=True)
@@ -161,3 +186,5 @@ class Draft:
     known: HeaderFields = HeaderFields()   # what the record itself said (JSON title/date): wins over guesses
     cuts: tuple = ()            # tuple[Cut, ...]
     raw: bytes = b''            # original bytes, kept for a reject if no body is left
+    raw_path: Optional[str] = None   # where `raw` is in the input (see RawRecord)
+    raw_offset: int = 0

@@ -69,7 +69,9 @@ def boilerplate_rows(article: Article):
 def reject_row(reject: Reject) -> dict:
     return {
         'source_uri': reject.source_uri, 'stage': reject.stage, 'error': reject.error,
-        'message': reject.message, 'size_bytes': reject.size_bytes or len(reject.raw), 'raw': reject.raw,
+        'message': reject.message, 'size_bytes': reject.size_bytes or len(reject.raw),
+        'raw': reject.raw if reject.raw or reject.size_bytes == 0 else None,
+        'raw_path': reject.raw_path, 'raw_offset': reject.raw_offset,
     }
 
 
@@ -106,6 +108,17 @@ class WriteTables(beam.PTransform):
         return written
 
 
+def table_rows(folder: str) -> int:
+    """Rows in the Parquet files of a table folder, from their footers (any
+    Beam filesystem: local, gs://, s3://)."""
+    import pyarrow.parquet as pq
+    rows = 0
+    for metadata in FileSystems.match([join_path(folder, '*.parquet')])[0].metadata_list:
+        with FileSystems.open(metadata.path) as f:
+            rows += pq.ParquetFile(f).metadata.num_rows
+    return rows
+
+
 def _delete_if_exists(path: str) -> None:
     if FileSystems.exists(path):
         FileSystems.delete([path])
@@ -119,17 +132,87 @@ def move_table(source: str, target: str) -> None:
     FileSystems.rename(files, [join_path(target, f.rsplit('/', 1)[-1]) for f in files])
 
 
-def publish_tables(output: str, staging: str, tables=tuple(schemas.TABLES)) -> None:
+# The staging folder name `run()` makes when no --run-id is given; only
+# folders named like this are batch leftovers a later publish may remove
+# (streaming's `stream` and the daily job's `day-D` folders never match).
+BATCH_RUN_ID = re.compile(r'^\d{8}T\d{6}-[0-9a-f]{8}$')
+
+
+def _children(folder: str):
+    """Paths of the entries directly inside `folder`, files and folders.
+
+    `FileSystems.match(['folder/*'])` lists only the files directly inside
+    (on the local filesystem a sub-folder never matches `*`), so the names are
+    taken from the recursive listing; on the local filesystem, where a folder
+    can exist with nothing in it, from the folder itself as well."""
+    import os
+    folder = folder.rstrip('/')
+    names = set()
+    for metadata in FileSystems.match([join_path(folder, '**')])[0].metadata_list:
+        relative = metadata.path[len(folder):].lstrip('/')
+        if relative:
+            names.add(relative.split('/', 1)[0])
+    from apache_beam.io.localfilesystem import LocalFileSystem
+    if isinstance(FileSystems.get_filesystem(folder), LocalFileSystem) and os.path.isdir(folder):
+        names.update(os.listdir(folder))
+    return sorted(join_path(folder, name) for name in names)
+
+
+def _remove_parent_if_empty(output: str) -> None:
+    parent = join_path(output, STAGING_DIR)
+    if FileSystems.exists(parent) and not _children(parent):
+        _delete_if_exists(parent)
+
+
+def remove_abandoned_staging(output: str, keep=()) -> list:
+    """Delete OUTPUT/_temporary/<run_id> folders left by batch runs that were
+    killed or failed before publishing; returns the folders removed. Only
+    folders named like a generated batch run id are touched, never those in
+    `keep` (staging the current run still has to publish)."""
+    parent = join_path(output, STAGING_DIR)
+    if not FileSystems.exists(parent):
+        return []
+    kept = {path.rstrip('/') for path in keep if path}
+    abandoned = [path for path in _children(parent)
+                 if BATCH_RUN_ID.match(path.rsplit('/', 1)[-1]) and path.rstrip('/') not in kept]
+    if abandoned:
+        FileSystems.delete(abandoned)
+        LOG.info('removed %d staging folder(s) left in %s by earlier runs that did not finish: %s',
+                 len(abandoned), parent, ', '.join(path.rsplit('/', 1)[-1] for path in abandoned))
+    return abandoned
+
+
+def discard_staging(output: str, staging: str) -> None:
+    """After a failed run: delete its staging folder (and `_temporary` if that
+    leaves it empty). Never raises, so the run's own error is the one reported."""
+    try:
+        _delete_if_exists(staging)
+        _remove_parent_if_empty(output)
+    except Exception as exc:  # the failure being reported matters more
+        LOG.warning('could not remove the failed run\'s staging folder %s: %s', staging, exc)
+
+
+def publish_tables(output: str, staging: str, tables=tuple(schemas.TABLES), keep=(),
+                   files: Optional[Dict[str, bytes]] = None) -> None:
     """Move each staged table into OUTPUT, replacing the previous run's, then
     mark the output complete. `_SUCCESS` is removed first, so a crash midway
-    through publishing leaves an output that does not claim to be complete."""
+    through publishing leaves an output that does not claim to be complete.
+    `files` (path relative to OUTPUT -> content, e.g. the run's summary) are
+    written after the tables and before `_SUCCESS`. Staging folders of earlier
+    batch runs that never published are removed (except those in `keep`)."""
     _delete_if_exists(join_path(output, SUCCESS_MARKER))
     for table in tables:
         move_table(join_path(staging, table), join_path(output, table))
+    for relative, content in (files or {}).items():
+        path = join_path(output, *relative.split('/'))
+        folder = path.rsplit('/', 1)[0]
+        if not FileSystems.exists(folder):
+            FileSystems.mkdirs(folder)
+        with FileSystems.create(path) as f:
+            f.write(content)
     _delete_if_exists(staging)
-    parent = join_path(output, STAGING_DIR)
-    if not FileSystems.match([join_path(parent, '*')])[0].metadata_list:
-        _delete_if_exists(parent)
+    remove_abandoned_staging(output, keep)
+    _remove_parent_if_empty(output)
     with FileSystems.create(join_path(output, SUCCESS_MARKER)) as marker:
         marker.write(b'')
 

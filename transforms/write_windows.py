@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -39,6 +40,16 @@ from transforms.write_tables import (STAGING_DIR, article_row, boilerplate_rows,
 
 NAMESPACE = 'news_ingest'
 PARTITION = 'ingest_date'
+_PARTITION_VALUE = re.compile(r'\d{4}-\d{2}-\d{2}\Z')
+
+
+def partition_folder(output: str, table: str, day: str) -> str:
+    """OUTPUT/<table>/ingest_date=<day>: the one place a partition path is
+    built. The value is checked to be a date, so nothing else (a `../x` from
+    anywhere) can ever turn into a folder outside OUTPUT."""
+    if not _PARTITION_VALUE.match(day) or table not in STREAM_TABLES + (schemas.INPUTS_TABLE,):
+        raise ValueError(f'refusing partition {table}/{PARTITION}={day!r}: not a table and a YYYY-MM-DD date')
+    return join_path(output, table, f'{PARTITION}={day}')
 STREAM_TABLES = ('articles', 'passages', 'clusters', 'boilerplate', 'rejects')
 
 
@@ -57,7 +68,7 @@ def window_file_path(output: str, table: str, window_start: float, rows: Sequenc
     start = datetime.datetime.fromtimestamp(window_start, datetime.timezone.utc)
     digest = hashlib.blake2b(repr([sorted(r.items()) for r in rows]).encode('utf-8'), digest_size=6).hexdigest()
     name = f'part-{start:%Y%m%dT%H%M%S}-{"late-" if late else ""}{digest}.parquet'
-    return join_path(output, table, f'{PARTITION}={start:%Y-%m-%d}', name)
+    return join_path(partition_folder(output, table, f'{start:%Y-%m-%d}'), name)
 
 
 def write_parquet_file(path: str, schema: pa.Schema, rows: Sequence[dict], scratch: str) -> None:
