@@ -92,3 +92,10 @@ def test_nul_bytes_in_text_are_binary():
     with pytest.raises(DecodeError) as err:
         decode_bytes(SEED.encode('utf-8')[:400] + b'\x00' * 64 + SEED.encode('utf-8')[400:])
     assert err.value.error == 'binary_content' and 'NUL' in str(err.value)
+
+
+def test_a_few_legacy_bytes_read_as_cp1252_not_any_code_page():
+    """Too little text for detection to know the language: browsers' default
+    for unlabelled legacy pages, not UTF-16 or Urdu (cp1006)."""
+    assert decode_bytes(b'caf\xe9').text == 'café'
+    assert decode_bytes(b'<p>caf\xe9</p>', is_html=True).text == '<p>café</p>'

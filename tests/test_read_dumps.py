@@ -162,3 +162,39 @@ def test_literal_names_with_glob_characters(tmp_path):
     assert match_pattern(str(tmp_path / 'p[1].html')) == [str(tmp_path / 'p[1].html')]
     assert match_pattern(str(tmp_path / 'a*.txt')) == [str(tmp_path / 'a*b.txt'), str(tmp_path / 'aXb.txt')]
     assert match_pattern(str(tmp_path / 'p?.html')) == [str(tmp_path / 'p1.html')]
+
+
+@pytest.mark.parametrize('compress', [gzip.compress, bz2.compress, lzma.compress,
+                                      zstandard.ZstdCompressor().compress])
+def test_a_cut_compressed_jsonl_keeps_the_records_before_the_cut(compress):
+    lines = b''.join(json.dumps({'text': f'Story number {i} goes on. ' * 40}).encode() + b'\n' for i in range(400))
+    data = compress(lines)
+    items = records('/d/f.jsonl.x', data[:len(data) * 3 // 4])
+    assert isinstance(items[-1], Reject) and items[-1].error == 'broken_compression'
+    assert 'truncated' in items[-1].message and items[-1].source_uri == '/d/f.jsonl.x'
+    whole = [r for r in items if isinstance(r, RawRecord)]
+    assert [r.source_uri for r in whole] == [f'/d/f.jsonl.x#{i}' for i in range(1, len(whole) + 1)]
+    assert all(r.payload.startswith(b'Story number') and r.payload.endswith(b'goes on. ') for r in whole)
+
+
+def test_records_of_a_warc_before_a_cut_member_are_read():
+    data = warc_bytes([('https://e.org/a', 'text/html', dev_html('0002')),
+                       ('https://e.org/b', 'text/html', b'<html><p>B</p></html>')])
+    items = [r for r in records('/d/c.warc.gz', data[:-10]) if r != 'skipped']
+    assert [type(r).__name__ for r in items] == ['RawRecord', 'RawRecord', 'Reject']
+    assert items[0].payload == dev_html('0002') and items[-1].error == 'malformed_warc'
+    assert 'truncated' in items[-1].message
+
+
+@pytest.mark.parametrize('compress', [gzip.compress, bz2.compress, lzma.compress,
+                                      zstandard.ZstdCompressor().compress])
+def test_bytes_after_the_last_complete_member_are_no_silent_end(compress):
+    [reject] = records('/d/a.txt.x', compress(SEED) + b'this is not compressed')
+    assert reject.error == 'broken_compression'
+    [member_after_member] = records('/d/a.txt.x', compress(SEED) + compress(SEED))
+    assert member_after_member.payload == SEED + SEED
+
+
+def test_gzip_padded_with_zeros_is_whole():
+    [record] = records('/d/a.txt.gz', gzip.compress(SEED) + bytes(512))
+    assert record.payload == SEED

@@ -65,7 +65,7 @@ def _codec(name: Optional[str]) -> Optional[str]:
         return None
     try:
         return codecs.lookup(name.strip().lower()).name
-    except LookupError:
+    except (LookupError, ValueError):   # ValueError: a NUL in the name
         return None
 
 
@@ -105,7 +105,7 @@ def _mostly_utf8(data: bytes) -> Optional[str]:
 def _try(data: bytes, encoding: str) -> Optional[str]:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):   # UnicodeError: a page may declare charset=undefined
         return None
 
 
@@ -116,15 +116,22 @@ _PREFERRED_ON_TIE = ('cp1252', 'iso8859_1', 'iso8859_15')
 
 def _detect(data: bytes) -> Optional[str]:
     from charset_normalizer import from_bytes  # only non-UTF-8 input pays for it
-    matches = list(from_bytes(data[:200_000]))
+    sample = data[:200_000]
+    matches = [m for m in from_bytes(sample)
+               if b'\x00' in sample or not m.encoding.startswith(('utf_16', 'utf_32'))]  # no NUL, no UTF-16
     if not matches:
         return None
     best = min(m.chaos for m in matches)
-    tied = {m.encoding for m in matches if m.chaos <= best + 0.01}
+    tied = [m for m in matches if m.chaos <= best + 0.01]
     for preferred in _PREFERRED_ON_TIE:
-        if preferred in tied:
+        if preferred in {m.encoding for m in tied}:
             return _codec(preferred)
-    return _codec(matches[0].encoding)
+    if max(m.coherence for m in tied) == 0:
+        # No language evidence (a few bytes, a name): the web's default for
+        # unlabelled legacy pages, as browsers do, rather than the first of
+        # a dozen code pages that explain the bytes equally badly.
+        return 'cp1252'
+    return _codec(tied[0].encoding)
 
 
 def looks_like_mojibake(text: str) -> bool:

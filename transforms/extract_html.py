@@ -127,13 +127,16 @@ def parse_date_value(value, max_date: Optional[datetime.date] = None) -> Optiona
     return None
 
 
-def url_date(url: Optional[str]) -> Optional[datetime.date]:
-    """A full date in a URL path (/2024/05/01/ or /2024-05-01-slug)."""
+def url_date(url: Optional[str], max_date: Optional[datetime.date] = None) -> Optional[datetime.date]:
+    """A full date in a URL path (/2024/05/01/ or /2024-05-01-slug), not after max_date."""
     if not url:
         return None
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:   # e.g. an unbalanced '[' in the host
+        return None
     m = _URL_DATE.search(path) or _URL_DATE_COMPACT.search(path)
-    return _mk_date(*m.groups()) if m else None
+    return _mk_date(*m.groups(), max_date=max_date) if m else None
 
 
 # ----------------------------------------------------------------- JSON-LD
@@ -155,13 +158,15 @@ def _json_loads_lenient(raw: str):
     raw = raw.replace('<![CDATA[', '').replace(']]>', '').strip().rstrip(';')
     try:
         return json.loads(raw)
+    except RecursionError:   # nested thousands deep: no metadata in there
+        return None
     except ValueError:
         pass
     try:  # control characters inside strings, trailing commas
         fixed = re.sub(r'[\x00-\x1f]+', ' ', raw)
         fixed = re.sub(r',\s*([}\]])', r'\1', fixed)
         return json.loads(fixed)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -569,9 +574,17 @@ class HtmlExtractor:
         opts.source = url
         opts.date_params = dict(options.date_params or {})
         try:
-            return bare_extraction(tree, options=opts)
+            doc = bare_extraction(tree, options=opts)
         except Exception:  # trafilatura raises on odd trees; treat as empty
             return None
+        if doc is not None:
+            # trafilatura passes JSON-LD values through as they are: a
+            # `"headline": true` or a list must not reach string handling.
+            for field in ('title', 'sitename', 'author', 'date', 'url'):
+                value = getattr(doc, field, None)
+                if value is not None and not isinstance(value, str):
+                    setattr(doc, field, _first_str(value))
+        return doc
 
     def extract(self, html: str, url: Optional[str] = None) -> HtmlPage:
         if not html or not html.strip():
@@ -623,7 +636,10 @@ class HtmlExtractor:
                 site_names.append(s)
         page_url = url or pm.canonical or pm.meta.get('og:url') or (doc.url if doc is not None else None)
         if page_url:
-            host = urlsplit(page_url).hostname or ''
+            try:
+                host = urlsplit(page_url).hostname or ''
+            except ValueError:   # 'http://[' and the like
+                host = ''
             host = re.sub(r'^www\d?\.', '', host)
             if host:
                 site_names.extend([host, host.rsplit('.', 1)[0]])
@@ -716,7 +732,7 @@ class HtmlExtractor:
         for d in (shown_update, ht):
             if d:
                 return d, 'html'
-        d = url_date(page_url)
+        d = url_date(page_url, max_date)
         if d:
             return d, 'html'
         return None, 'none'

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import bz2
 import dataclasses
-import gzip
 import io
 import json
 import logging
 import lzma
 import os
 import time
+import zlib
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional, Union
 
@@ -76,46 +76,69 @@ def sniff_compression(head: bytes) -> Optional[str]:
     return None
 
 
+def _gzip_member():
+    return zlib.decompressobj(wbits=31)
+
+
+def _zstd_frame():
+    import zstandard  # imported lazily: only zstd inputs pay for it
+    return zstandard.ZstdDecompressor().decompressobj()
+
+
+# compression -> (a decompressor for one member/stream/frame, compressed bytes fed at a time)
+_DECOMPRESSORS = {
+    'gzip': (_gzip_member, 16384),
+    'bz2': (bz2.BZ2Decompressor, 16384),
+    'xz': (lzma.LZMADecompressor, 16384),
+    'zstd': (_zstd_frame, 4096),   # zstd has no output bound per call, so its input is fed finer
+}
+
+
 def decompressing_reader(raw: io.BufferedIOBase, compression: Optional[str]) -> io.BufferedIOBase:
     if compression is None:
         return raw
-    if compression == 'gzip':
-        return gzip.GzipFile(fileobj=raw, mode='rb')
-    if compression == 'bz2':
-        return bz2.BZ2File(raw, mode='rb')
-    if compression == 'xz':
-        return lzma.LZMAFile(raw, mode='rb')
-    if compression == 'zstd':
-        return io.BufferedReader(_ZstdFrames(raw))
-    raise ValueError(f'unknown compression {compression}')
+    if compression not in _DECOMPRESSORS:
+        raise ValueError(f'unknown compression {compression}')
+    return io.BufferedReader(_Members(raw, compression))
 
 
-class _ZstdFrames(io.RawIOBase):
-    """Every zstd frame of a stream, decompressed; EOFError when the stream
-    ends inside a frame. (zstandard's stream_reader returns a short read for
-    a truncated file, as if it had ended there: a silent truncation.)
-    Compressed input is fed in small chunks, so a compression bomb is
-    decompressed a bounded piece at a time."""
+class _Members(io.RawIOBase):
+    """Every member (gzip), stream (bz2, xz) or frame (zstd) of a compressed
+    file, decompressed in turn; EOFError when the file ends inside one.
 
-    FEED = 4096
+    One reader for the four formats, so they behave alike: everything before
+    a cut is handed out before the error is raised (the gzip module loses
+    the records of a WARC read just before a truncated member, and
+    zstandard's stream reader returns a short read for a truncated file as if
+    it had ended there), and compressed input is fed a bounded piece at a
+    time, so a compression bomb is never held whole."""
 
-    def __init__(self, raw):
-        import zstandard  # imported lazily: only zstd inputs pay for it
-        self._zstd = zstandard
+    def __init__(self, raw, compression: str):
         self._raw = raw
-        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._compression = compression
+        self._new, self._feed_size = _DECOMPRESSORS[compression]
+        self._member = self._new()
         self._pending = memoryview(b'')
-        self._in_frame = False
+        self._in_member = False
+        self._cut = False
+        self._error = None
 
     def readable(self):
         return True
 
     def readinto(self, buffer) -> int:
         while not len(self._pending):
-            chunk = self._raw.read(self.FEED)
+            if self._error is not None:
+                raise self._error
+            chunk = self._raw.read(self._feed_size)
             if not chunk:
-                if self._in_frame:
-                    raise EOFError('zstd stream ends inside a frame (the file is truncated)')
+                if self._in_member:
+                    # Once a short read (so a buffered read hands out what came
+                    # before the cut), then the error, on every read after it.
+                    if self._cut:
+                        raise EOFError(f'{self._compression} file ends inside a compressed block '
+                                       f'(it is truncated)')
+                    self._cut = True
                 return 0
             self._pending = memoryview(self._feed(chunk))
         n = min(len(buffer), len(self._pending))
@@ -126,13 +149,23 @@ class _ZstdFrames(io.RawIOBase):
     def _feed(self, chunk: bytes) -> bytes:
         out = []
         while chunk:
-            self._in_frame = True
-            out.append(self._frame.decompress(chunk))
-            if not self._frame.eof:
+            if not self._in_member and self._compression == 'gzip':
+                chunk = chunk.lstrip(b'\x00')   # gzip files may be padded with zeros after a member
+                if not chunk:
+                    break
+            self._in_member = True
+            try:
+                out.append(self._member.decompress(chunk))
+            except Exception as exc:
+                if not out:
+                    raise
+                self._error = exc   # hand out what came before the damage first
                 break
-            self._in_frame = False
-            chunk = self._frame.unused_data
-            self._frame = self._zstd.ZstdDecompressor().decompressobj()
+            if not self._member.eof:
+                break
+            self._in_member = False
+            chunk = self._member.unused_data
+            self._member = self._new()
         return b''.join(out)
 
 
@@ -172,7 +205,14 @@ def read_limited(stream, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise RecordTooLarge(f'more than {limit} bytes')
+    ensure_complete(stream)
     return data
+
+
+def ensure_complete(stream) -> None:
+    """At the end of a stream: one more read, which raises when a compressed
+    file was cut short (see _Members) instead of passing for its end."""
+    stream.read(1)
 
 
 #: how far past --max-record-bytes a rejected record is still measured, so a
@@ -181,17 +221,15 @@ MEASURE_CEILING = 4 * 1024 ** 3
 _CHUNK = 1 << 20
 
 
-def measure_rest(stream, already: int, until: bytes = b'') -> tuple:
-    """Read on without keeping anything: (total size, complete). With `until`
-    (a newline), stop after it, so the next record can be read."""
+def measure_rest(stream, already: int) -> tuple:
+    """Read on to the end without keeping anything: (total size, complete)."""
     size = already
     while size < MEASURE_CEILING:
-        chunk = stream.readline(_CHUNK) if until else stream.read(_CHUNK)
+        chunk = stream.read(_CHUNK)
         if not chunk:
+            ensure_complete(stream)
             return size, True
         size += len(chunk)
-        if until and chunk.endswith(until):
-            return size, True
     return size, False
 
 
@@ -207,31 +245,44 @@ def _json_field(obj: dict, name: str) -> Optional[str]:
 def jsonl_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Union[RawRecord, Reject]]:
     """One record per non-blank line, numbered by line (1-based) in source_uri.
 
-    Lines are read at most --max-record-bytes at a time: a longer line (a
-    500 MB file without newlines) is measured and rejected, never held."""
+    Lines are read at most --max-record-bytes (plus the line break) at a
+    time: a longer line (a 500 MB file without newlines) is measured and
+    rejected, never held."""
     offset = 0
     number = 0
     while True:
-        line = stream.readline(max_record_bytes + 1)
+        line = stream.readline(max_record_bytes + 2)   # + '\r\n'
         if not line:
+            ensure_complete(stream)
             return
         number += 1
         start = offset
-        uri = f'{source_uri}#{number}'
-        if len(line) > max_record_bytes and not line.endswith(b'\n'):
-            size, complete = measure_rest(stream, len(line), until=b'\n')
-            offset += size
-            length = size - (1 if complete and size > len(line) else 0)
-            yield Reject(uri, 'read', 'record_too_large',
-                         f'JSON line of {"" if complete else "more than "}{length} bytes exceeds '
-                         f'--max-record-bytes={max_record_bytes}; kept by reference (raw_path, raw_offset)',
-                         length, b'', source_uri, start)
-            continue
         offset += len(line)
-        line = line.rstrip(b'\r\n')
-        if not line.strip():
+        content = line[:-1] if line.endswith(b'\n') else line
+        content = content[:-1] if content.endswith(b'\r') else content
+        if len(content) > max_record_bytes:
+            blank = not content.strip()
+            size = len(content)
+            while not line.endswith(b'\n') and size < MEASURE_CEILING:   # measure the rest, keep nothing
+                line = stream.readline(_CHUNK)
+                if not line:
+                    break
+                offset += len(line)
+                size += len(line.rstrip(b'\r\n'))
+                blank = blank and not line.strip()
+            if blank:
+                continue
+            measured = size < MEASURE_CEILING
+            yield Reject(f'{source_uri}#{number}', 'read', 'record_too_large',
+                         f'JSON line of {"" if measured else "more than "}{size} bytes exceeds '
+                         f'--max-record-bytes={max_record_bytes}; kept by reference (raw_path, raw_offset)',
+                         size, b'', source_uri, start)
+            if not measured:
+                return   # the rest of the file is one line: nothing more to read in it
             continue
-        yield parse_json_line(uri, line, source_uri, start)
+        if not content.strip():
+            continue
+        yield parse_json_line(f'{source_uri}#{number}', content, source_uri, start)
 
 
 def parse_json_line(uri: str, line: bytes, path: Optional[str] = None,
@@ -274,6 +325,66 @@ def _http_charset(content_type: str) -> Optional[str]:
     return None
 
 
+class _RaisedWatcher:
+    """A stream that remembers the first error its reads raised, how many
+    bytes were read, and whether the last ones were only blank."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.raised = None
+        self.total = 0
+        self.tail = b''
+
+    def _seen(self, data: bytes) -> bytes:
+        self.total += len(data)
+        if data:
+            self.tail = (self.tail + data)[-8:] if len(data) < 8 else data[-8:]
+        return data
+
+    def read(self, *args):
+        try:
+            return self._seen(self._stream.read(*args))
+        except Exception as exc:
+            self.raised = self.raised or f'{type(exc).__name__}: {exc}'
+            raise
+
+    def readline(self, *args):
+        try:
+            return self._seen(self._stream.readline(*args))
+        except Exception as exc:
+            self.raised = self.raised or f'{type(exc).__name__}: {exc}'
+            raise
+
+    def unread_tail(self, offset: int) -> int:
+        """Bytes after `offset` (the end of the last whole record) that are
+        not just the blank lines a WARC file may end with."""
+        left = self.total - offset
+        if left <= 0 or (left <= len(self.tail) and not self.tail[-left:].strip()):
+            return 0
+        return left
+
+
+def _has_record_headers(record) -> bool:
+    length = record.rec_headers.get_header('Content-Length') or ''
+    return bool(record.rec_type) and length.strip().isdigit()
+
+
+def _unreadable_record(record) -> Optional[str]:
+    """Why a record that is not a response cannot be read whole, or None.
+    (It is read through, keeping nothing, to find a file cut short inside it.)"""
+    if not _has_record_headers(record):
+        return 'a record without a WARC-Type or Content-Length header (cut short in its headers?)'
+    try:
+        while record.raw_stream.read(_CHUNK):
+            pass
+    except Exception as exc:
+        return f'{record.rec_type} record unreadable: {type(exc).__name__}: {exc}'
+    missing = getattr(record.raw_stream, 'limit', 0)
+    if missing:
+        return f'{record.rec_type} record cut short: {missing} of {record.length} bytes missing'
+    return None
+
+
 def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Union[RawRecord, Reject, str]]:
     """One record per HTTP response record, numbered among response records.
 
@@ -293,13 +404,23 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
                      size, data if len(data) <= max_record_bytes else b'', source_uri, 0)
         return
     number = 0
-    iterator = ArchiveIterator(stream, arc2warc=True)
+    watched = _RaisedWatcher(stream)
+    iterator = ArchiveIterator(watched, arc2warc=True)
     while True:
         offset = None
         try:
             record = next(iterator)
             offset = iterator.offset   # where this record starts (get_record_offset() would consume it)
         except StopIteration:
+            # warcio swallows a read error of the stream under it, and a last
+            # record cut short in its headers, and just stops.
+            problem = watched.raised
+            if problem is None and watched.unread_tail(iterator.offset):
+                problem = f'{watched.unread_tail(iterator.offset)} bytes at the end are no complete record'
+            if problem:
+                yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
+                             f'WARC stream is broken after {number} response records: {problem}',
+                             0, b'', source_uri, iterator.offset)
             return
         except Exception as exc:  # warcio raises many types on broken input
             yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
@@ -307,12 +428,22 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
                          0, b'', source_uri, offset)
             return
         if record.rec_type != 'response':
+            problem = _unreadable_record(record)
+            if problem:
+                yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
+                             f'WARC stream is broken after {number} response records: {problem}',
+                             0, b'', source_uri, offset)
+                return
             yield 'skipped'
             continue
         number += 1
         uri = f'{source_uri}#{number}'
         where = dict(raw_path=source_uri, raw_offset=offset)
         target = record.rec_headers.get_header('WARC-Target-URI')
+        if not _has_record_headers(record):
+            yield Reject(uri, 'read', 'malformed_warc', f'WARC response for {target} has no Content-Length '
+                         f'(cut short in its headers?)', 0, b'', **where)
+            return
         try:
             body = read_limited(record.content_stream(), max_record_bytes)
         except RecordTooLarge:
