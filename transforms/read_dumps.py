@@ -341,19 +341,18 @@ class _RaisedWatcher:
             self.tail = (self.tail + data)[-8:] if len(data) < 8 else data[-8:]
         return data
 
-    def read(self, *args):
+    def _call(self, method, *args) -> bytes:
         try:
-            return self._seen(self._stream.read(*args))
+            return self._seen(method(*args))
         except Exception as exc:
             self.raised = self.raised or f'{type(exc).__name__}: {exc}'
             raise
 
+    def read(self, *args):
+        return self._call(self._stream.read, *args)
+
     def readline(self, *args):
-        try:
-            return self._seen(self._stream.readline(*args))
-        except Exception as exc:
-            self.raised = self.raised or f'{type(exc).__name__}: {exc}'
-            raise
+        return self._call(self._stream.readline, *args)
 
     def unread_tail(self, offset: int) -> int:
         """Bytes after `offset` (the end of the last whole record) that are
