@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import logging
 import sys
 from typing import List, Optional, Sequence
 
-import pipeline.run  # noqa: F401  (first: it filters Beam's import-time noise)
 from pipeline.options import UsageError
+from pipeline.run import summary_json
 
 LOG = logging.getLogger('pipeline.daily')
 DAYS_DIR = '_days'
@@ -54,7 +53,7 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
     """Swap each staged table in as the day's partition, then mark the day done."""
     import schemas
     from apache_beam.io.filesystems import FileSystems
-    from transforms.write_tables import _delete_if_exists, move_table
+    from transforms.write_tables import _delete_if_exists, move_table, write_file
     from transforms.write_windows import partition_folder
     day_dir = FileSystems.join(output_root, DAYS_DIR, day.isoformat())
     marker = FileSystems.join(day_dir, '_SUCCESS')
@@ -62,12 +61,8 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
     for table in schemas.TABLES:
         move_table(FileSystems.join(staged, table), partition_folder(output_root, table, day.isoformat()))
     _delete_if_exists(staged)
-    if not FileSystems.exists(day_dir):
-        FileSystems.mkdirs(day_dir)
-    with FileSystems.create(FileSystems.join(day_dir, 'summary.json')) as f:
-        f.write(json.dumps(summary, indent=2, sort_keys=True).encode())
-    with FileSystems.create(marker) as f:
-        f.write(b'')
+    write_file(FileSystems.join(day_dir, 'summary.json'), summary_json(summary))
+    write_file(marker, b'')
 
 
 def run_day(day: datetime.date, input_root: str, output_root: str, extra: Sequence[str] = ()) -> dict:

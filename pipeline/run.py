@@ -136,12 +136,8 @@ def summary_json(summary: dict) -> bytes:
 
 
 def write_summary(output: str, summary: dict) -> None:
-    from apache_beam.io.filesystems import FileSystems
-    path = FileSystems.join(output, '_report', 'summary.json')
-    FileSystems.mkdirs(FileSystems.join(output, '_report')) if not FileSystems.exists(
-        FileSystems.join(output, '_report')) else None
-    with FileSystems.create(path) as f:
-        f.write(summary_json(summary))
+    from transforms.write_tables import join_path, write_file
+    write_file(join_path(output, *SUMMARY_PATH.split('/')), summary_json(summary))
 
 
 def run(argv: Sequence[str]) -> dict:

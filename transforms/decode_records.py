@@ -35,7 +35,8 @@ _XML_ENCODING = re.compile(rb'<\?xml[^>]+encoding\s*=\s*["\']([A-Za-z0-9_.:-]+)'
 # Control characters that never occur in real text (tab, newlines, form feed
 # do). C1 controls (U+0080-U+009F) are what bytes that fit no code page
 # become when read as latin-1, the last resort: random high bytes are junk.
-_CONTROL = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]')
+_C0 = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f]')
+_C1 = re.compile('[\x80-\x9f]')
 # A valid multi-byte UTF-8 sequence: lead byte, then continuation bytes.
 _UTF8_MULTIBYTE = re.compile(rb'[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}')
 # Sequences that UTF-8 bytes leave behind when read as cp1252/latin-1.
@@ -143,9 +144,6 @@ def repair_mojibake(text: str) -> str:
     return ftfy.fix_encoding(text)
 
 
-_C0 = re.compile('[\x00-\x08\x0b\x0e-\x1f\x7f]')
-
-
 def check_is_text(text: str, encoding: Optional[str] = None) -> None:
     """Raise DecodeError for binary junk that happened to decode."""
     if not text:
@@ -156,7 +154,7 @@ def check_is_text(text: str, encoding: Optional[str] = None) -> None:
         raise DecodeError('binary_content',
                           f'input looks binary, not text: {c0} control characters (NUL and the like) '
                           f'in the first {len(sample)} characters')
-    controls = len(_CONTROL.findall(sample))
+    controls = c0 + len(_C1.findall(sample))
     if controls / len(sample) > MAX_CONTROL_SHARE:
         raise DecodeError('undecodable_bytes',
                           f'bytes are not text in UTF-8, UTF-16 or any single-byte code page '

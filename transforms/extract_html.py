@@ -46,6 +46,7 @@ from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.utils import load_html
 
 from transforms.records import Draft, HeaderFields, Line, Reject
+from transforms.recurring_lines import site_of_url
 
 NAMESPACE = 'news_ingest'
 
@@ -636,11 +637,7 @@ class HtmlExtractor:
                 site_names.append(s)
         page_url = url or pm.canonical or pm.meta.get('og:url') or (doc.url if doc is not None else None)
         if page_url:
-            try:
-                host = urlsplit(page_url).hostname or ''
-            except ValueError:   # 'http://[' and the like
-                host = ''
-            host = re.sub(r'^www\d?\.', '', host)
+            host = re.sub(r'^www\d\.', '', site_of_url(page_url))   # www2.example.com too
             if host:
                 site_names.extend([host, host.rsplit('.', 1)[0]])
 

@@ -221,6 +221,15 @@ MEASURE_CEILING = 4 * 1024 ** 3
 _CHUNK = 1 << 20
 
 
+def read_or_measure(stream, limit: int) -> tuple:
+    """(the rest of the stream, its size) when it is at most `limit` bytes,
+    else (b'', its size measured without keeping it)."""
+    data = stream.read(limit + 1)
+    if len(data) <= limit:
+        return data, len(data)
+    return b'', measure_rest(stream, len(data))[0]
+
+
 def measure_rest(stream, already: int) -> tuple:
     """Read on to the end without keeping anything: (total size, complete)."""
     size = already
@@ -337,8 +346,7 @@ class _RaisedWatcher:
 
     def _seen(self, data: bytes) -> bytes:
         self.total += len(data)
-        if data:
-            self.tail = (self.tail + data)[-8:] if len(data) < 8 else data[-8:]
+        self.tail = (self.tail + data)[-8:]
         return data
 
     def _call(self, method, *args) -> bytes:
@@ -396,13 +404,17 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
     head = stream.peek(64)[:64] if hasattr(stream, 'peek') else b''
     if hasattr(stream, 'peek') and not head.lstrip(b'\r\n').startswith((b'WARC/', b'filedesc://')):
         # warcio reads any line as an ARC header and would make records of junk.
-        data = stream.read(max_record_bytes + 1)
-        size = len(data) if len(data) <= max_record_bytes else measure_rest(stream, len(data))[0]
+        data, size = read_or_measure(stream, max_record_bytes)
         yield Reject(f'{source_uri}#1', 'read', 'malformed_warc',
                      f'not a WARC file: it starts with {head[:40]!r}, not a WARC/1.x record header',
-                     size, data if len(data) <= max_record_bytes else b'', source_uri, 0)
+                     size, data, source_uri, 0)
         return
     number = 0
+
+    def broken(problem: str, offset: Optional[int]) -> Reject:
+        return Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
+                      f'WARC stream is broken after {number} response records: {problem}', 0, b'', source_uri, offset)
+
     watched = _RaisedWatcher(stream)
     iterator = ArchiveIterator(watched, arc2warc=True)
     while True:
@@ -413,25 +425,18 @@ def warc_records(source_uri: str, stream, max_record_bytes: int) -> Iterator[Uni
         except StopIteration:
             # warcio swallows a read error of the stream under it, and a last
             # record cut short in its headers, and just stops.
-            problem = watched.raised
-            if problem is None and watched.unread_tail(iterator.offset):
-                problem = f'{watched.unread_tail(iterator.offset)} bytes at the end are no complete record'
+            unread = watched.unread_tail(iterator.offset)
+            problem = watched.raised or (f'{unread} bytes at the end are no complete record' if unread else None)
             if problem:
-                yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
-                             f'WARC stream is broken after {number} response records: {problem}',
-                             0, b'', source_uri, iterator.offset)
+                yield broken(problem, iterator.offset)
             return
         except Exception as exc:  # warcio raises many types on broken input
-            yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
-                         f'WARC stream is broken after {number} response records: {type(exc).__name__}: {exc}',
-                         0, b'', source_uri, offset)
+            yield broken(f'{type(exc).__name__}: {exc}', offset)
             return
         if record.rec_type != 'response':
             problem = _unreadable_record(record)
             if problem:
-                yield Reject(f'{source_uri}#{number + 1}', 'read', 'malformed_warc',
-                             f'WARC stream is broken after {number} response records: {problem}',
-                             0, b'', source_uri, offset)
+                yield broken(problem, offset)
                 return
             yield 'skipped'
             continue
@@ -493,8 +498,6 @@ def read_records(source_uri: str, raw_stream, *, input_format: str = 'auto',
     try:
         compression = sniff_compression(buffered.peek(8)[:8])
         stream = decompressing_reader(buffered, compression)
-        if compression and not hasattr(stream, 'peek'):
-            stream = io.BufferedReader(stream)
         fmt = input_format if input_format != 'auto' else format_from_name(source_uri)
         if fmt is None:
             fmt = sniff_format(stream.peek(4096)[:4096])
@@ -533,10 +536,7 @@ def original_bytes(path: str, max_inline_bytes: int) -> tuple:
     max_inline_bytes of them, and its size), for a reject row."""
     try:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-            data = f.read(max_inline_bytes + 1)
-            if len(data) <= max_inline_bytes:
-                return data, len(data)
-            return b'', measure_rest(f, len(data))[0]
+            return read_or_measure(f, max_inline_bytes)
     except Exception:  # the reject row still says why; raw is best effort
         return b'', 0
 

@@ -119,6 +119,15 @@ def table_rows(folder: str) -> int:
     return rows
 
 
+def write_file(path: str, content: bytes) -> None:
+    """Write a small file (a summary, a marker), creating its folder first."""
+    folder = path.rsplit('/', 1)[0]
+    if not FileSystems.exists(folder):
+        FileSystems.mkdirs(folder)
+    with FileSystems.create(path) as f:
+        f.write(content)
+
+
 def _delete_if_exists(path: str) -> None:
     if FileSystems.exists(path):
         FileSystems.delete([path])
@@ -204,12 +213,7 @@ def publish_tables(output: str, staging: str, tables=tuple(schemas.TABLES), keep
     for table in tables:
         move_table(join_path(staging, table), join_path(output, table))
     for relative, content in (files or {}).items():
-        path = join_path(output, *relative.split('/'))
-        folder = path.rsplit('/', 1)[0]
-        if not FileSystems.exists(folder):
-            FileSystems.mkdirs(folder)
-        with FileSystems.create(path) as f:
-            f.write(content)
+        write_file(join_path(output, *relative.split('/')), content)
     _delete_if_exists(staging)
     remove_abandoned_staging(output, keep)
     _remove_parent_if_empty(output)
