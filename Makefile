@@ -12,7 +12,7 @@ OUTPUT ?= out
 ARGS   ?=
 DEV_DATA ?= ../shared/data/web-articles-dev
 
-.PHONY: rejects install run stream dataflow flink spark daily backfill schedule test eval bench train-boilerplate clean constraints
+.PHONY: rejects install run stream dataflow flink spark daily backfill schedule test browser eval bench train-boilerplate clean constraints
 
 install: $(STAMP)
 
@@ -74,6 +74,17 @@ schedule:
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests
+
+# Headless Chromium for tests/test_report.py (Debian's packages; root, or sudo).
+# Without it that test is skipped locally and fails when CI is set.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+		echo "chromium and chromedriver are installed"; \
+	else \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 eval: $(STAMP)
 	$(PY) bench/eval.py --data '$(DEV_DATA)'

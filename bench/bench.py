@@ -1,10 +1,20 @@
 """`make bench`: the pipeline's articles per second as a ratio against a bare
-trafilatura + langdetect loop over the same files, measured in the same run;
-then the text path on raw text dumps of the same pages against a bare
-jusText + langdetect loop; then the duplicate-passage stage.
+trafilatura + langdetect loop over the same files, measured in the same run,
+on one process and on two; then the duplicate-passage stage.
 
-    python bench/bench.py [--data DIR] [--pages N] [--workers 2] [--parts html,text,dedup]
+    python bench/bench.py [--data DIR] [--pages N] [--workers 2] [--parts corpus,dedup]
                           [--dedup-articles 3000] [--dedup-sizes 25000,50000,100000]
+
+Corpus (bench/bench_corpus.py): every dev page three times, as a fetched
+.html.gz, as a record of a WARC.gz crawl and as a scraped text dump, so
+2,379 articles from the 793 pages. The bare loop is what a user would write
+without this project: decompress, trafilatura.extract (with metadata) on each
+HTML page, jusText on each text dump (trafilatura returns nothing for plain
+text), langdetect on the result. The pipeline does strictly more (decoding,
+headers, boilerplate lines, passages, dedup, Parquet, atomic publish, the
+run report). Each side runs in a fresh subprocess so neither warms the
+other's caches; peak memory is the subprocess's max RSS (for two worker
+processes, the largest worker's or the driver's).
 
 Dedup stage: on a synthetic wire-reuse corpus (bench/wire_corpus.py) its cost
 per article beside the pipeline's language detection on the same articles in
@@ -12,17 +22,10 @@ the same process, then its time and peak memory at growing corpus sizes, each
 size in a fresh process. It runs the plain functions of FlagDuplicatePassages
 (transforms/flag_duplicates.detect_reuse: signatures, sharded band keys,
 verification, components, matches), without Beam's shuffles.
-
-The bare loop is what a user would write without this project: decompress,
-trafilatura.extract, langdetect.detect. The pipeline does strictly more
-(decoding, headers, passages, dedup, Parquet, atomic publish). Each side runs
-in a fresh subprocess so neither warms the other's caches; peak memory is the
-subprocess's max RSS.
 """
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shutil
 import subprocess
@@ -33,45 +36,31 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-def bare_loop(setup: str, pattern: str, extract: str) -> str:
-    """The code of a bare extraction loop, run in its own process: `setup`
-    once, then for every file matching `pattern` under argv[1] the statement
-    `extract` (which sets `text` from `path`), then langdetect on the text."""
-    return f'''
+BARE_LOOP = r'''
 import json, resource, sys, time
 from pathlib import Path
 start = time.time()
-{setup}
+from bench.bench_corpus import bare_extract, corpus_files
 from langdetect import DetectorFactory, detect
 DetectorFactory.seed = 0
 n = 0
-for path in sorted(Path(sys.argv[1]).glob({pattern!r})):
-    {extract}
-    if text:
-        try:
-            detect(text[:3000])
-        except Exception:
-            pass
-        n += 1
-print(json.dumps({{'seconds': time.time() - start, 'articles': n,
-                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+for path in corpus_files(Path(sys.argv[1])):
+    for text in bare_extract(path):
+        if text:
+            try:
+                detect(text[:3000])
+            except Exception:
+                pass
+            n += 1
+print(json.dumps({'seconds': time.time() - start, 'articles': n,
+                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 '''
-
-
-BARE_LOOP = bare_loop(
-    'import gzip, trafilatura\nfrom trafilatura.settings import use_config\n'
-    'config = use_config()\nconfig.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")',
-    '*.html.gz', 'text = trafilatura.extract(gzip.open(path).read(), with_metadata=True, config=config)')
-
-# jusText on the dump's lines, each given to it as a paragraph (as `make eval` scores it)
-BARE_TEXT_LOOP = bare_loop('from bench.eval import justext_body', '*.txt',
-                           'text = justext_body(path.read_text(encoding="utf-8"))')
 
 PIPELINE = r'''
 import json, resource, sys, time
 start = time.time()
 from pipeline.run import run
-summary = run(['--input', sys.argv[1], '--output', sys.argv[2], '--quiet'] + sys.argv[3:])
+summary = run(['--output', sys.argv[1], '--quiet'] + sys.argv[2:])
 print(json.dumps({'seconds': time.time() - start, 'articles': summary['articles_written'],
                   'peak_mb': max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
@@ -141,17 +130,17 @@ def measure(code: str, *args: str) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--data', default=str(REPO.parent / 'shared' / 'data' / 'web-articles-dev'))
-    parser.add_argument('--pages', type=int, default=400, help='dev pages to use (default %(default)s)')
+    parser.add_argument('--pages', type=int, default=None, help='dev pages to use (default: all)')
     parser.add_argument('--workers', type=int, default=2)
-    parser.add_argument('--parts', default='html,text,dedup', help='which benchmarks to run (default %(default)s)')
+    parser.add_argument('--parts', default='corpus,dedup', help='which benchmarks to run (default %(default)s)')
     parser.add_argument('--dedup-articles', type=int, default=3000,
                         help='wire-reuse corpus size for the dedup cost per article (default %(default)s)')
     parser.add_argument('--dedup-sizes', default='25000,50000,100000',
                         help='corpus sizes for the dedup scaling run (default %(default)s)')
     args = parser.parse_args(argv)
     parts = set(args.parts.split(','))
-    if parts & {'html', 'text'}:
-        bench_pages(args, parts)
+    if 'corpus' in parts:
+        bench_corpus(args)
     if 'dedup' in parts:
         bench_dedup(args)
     return 0
@@ -178,41 +167,25 @@ def bench_dedup(args) -> None:
               + ' '.join(f'{run["steps"][s]:>10.1f}' for s in steps))
 
 
-def bench_pages(args, parts) -> None:
-    """HTML pages, and the same pages as raw text dumps: the pipeline beside a bare loop."""
+def bench_corpus(args) -> None:
+    """The generated corpus: the bare loop, then the pipeline on one and on two processes."""
     work = Path(tempfile.mkdtemp(prefix='news-ingest-bench-'))
-    multi = ('--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
-    workers = f'pipeline, {args.workers} processes'
-    tables = []
     try:
-        pages = sorted((Path(args.data) / 'html').glob('*.html.gz'))[:args.pages]
-        if 'html' in parts:
-            corpus = work / 'corpus'
-            corpus.mkdir()
-            for page in pages:
-                shutil.copy(page, corpus / page.name)
-            tables.append((f'{len(pages)} HTML pages from {args.data}', [
-                ('bare trafilatura + langdetect', measure(BARE_LOOP, str(corpus))),
-                ('pipeline, 1 process', measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out1'))),
-                (workers, measure(PIPELINE, str(corpus / '*.html.gz'), str(work / 'out2'), *multi))]))
-        if 'text' in parts:
-            # the same pages as raw text dumps (bench/text_dumps.py)
-            sys.path.insert(0, str(REPO))
-            from bench.text_dumps import page_text_dump
-            dumps = work / 'text'
-            dumps.mkdir()
-            for page in pages:
-                text = page_text_dump(gzip.open(page).read().decode('utf-8', 'replace'))
-                (dumps / (page.name.split('.')[0] + '.txt')).write_text(text, encoding='utf-8')
-            tables.append((f'the same {len(pages)} pages as raw text dumps', [
-                ('bare jusText + langdetect', measure(BARE_TEXT_LOOP, str(dumps))),
-                ('pipeline, 1 process', measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out3'))),
-                (workers, measure(PIPELINE, str(dumps / '*.txt'), str(work / 'out4'), *multi))]))
+        sys.path.insert(0, str(REPO))
+        from bench.bench_corpus import build_bench_corpus
+        corpus = work / 'corpus'
+        counts = build_bench_corpus(Path(args.data), corpus, args.pages)
+        inputs = ['--input', str(corpus / 'html' / '*.html.gz'), '--input', str(corpus / 'warc' / '*.warc.gz'),
+                  '--input', str(corpus / 'text' / '*.txt')]
+        multi = ('--direct_running_mode=multi_processing', f'--direct_num_workers={args.workers}')
+        runs = [('bare trafilatura/jusText + langdetect', measure(BARE_LOOP, str(corpus))),
+                ('pipeline, 1 process', measure(PIPELINE, str(work / 'out1'), *inputs)),
+                (f'pipeline, {args.workers} processes', measure(PIPELINE, str(work / 'out2'), *inputs, *multi))]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for title, runs in tables:
-        print_table(title, runs)
-        print()
+    print_table(f"{sum(counts.values())} articles generated from {counts['html']} dev pages "
+                f"({', '.join(f'{n} {kind}' for kind, n in counts.items())})", runs)
+    print()
 
 
 def print_table(title: str, runs: list) -> None:

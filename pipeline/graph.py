@@ -12,6 +12,7 @@ from transforms.extract_html import ExtractHtml
 from transforms.dedup_index import ReadDedupIndex, WriteDedupIndex
 from transforms.flag_duplicates import DedupSettings, FlagDuplicatePassages
 from transforms.passage_signatures import SignatureParams
+from transforms.progress import ProgressSettings
 from transforms.ingest_windows import IngestWindows
 from transforms.read_dumps import ReadDumps, ReadFiles
 from transforms.recurring_lines import CutRecurringLines, FindRecurringLines, RecurrencePolicy
@@ -29,9 +30,10 @@ def dedup_settings(options: IngestOptions) -> DedupSettings:
                          shards=options.dedup_shards, rounds=options.dedup_rounds)
 
 
-def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None):
+def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None,
+                   progress: ProgressSettings = ProgressSettings()):
     """Batch: read every matching file, write the tables under `staging`."""
-    records, read_rejects = p | 'ReadDumps' >> ReadDumps(options.inputs, options.limits)
+    records, read_rejects = p | 'ReadDumps' >> ReadDumps(options.inputs, options.limits, progress)
     docs, rejects = clean_articles(records, read_rejects, options)
     earlier_passages = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
     reuse = docs | 'FlagDuplicatePassages' >> FlagDuplicatePassages(dedup_settings(options), earlier_passages)
@@ -50,7 +52,8 @@ def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: 
         p
         | 'WatchDumps' >> WatchDumps(options.inputs, WatchPolicy(options.poll_interval, options.max_idle,
                                                                  already_read))
-        | 'ReadFiles' >> ReadFiles(options.limits, ledger=True))
+        | 'ReadFiles' >> ReadFiles(options.limits, ledger=True,
+                                   progress=ProgressSettings(options.progress_interval, run=str(started))))
     windows = IngestWindows(options.window_minutes, options.allowed_lateness_minutes)
     records = records | 'IngestWindows' >> windows
     read_rejects = read_rejects | 'RejectWindows' >> windows

@@ -40,6 +40,7 @@ class IngestOptions:
     dedup_rounds: int = DEFAULT_ROUNDS
     run_id: Optional[str] = None
     quiet: bool = False
+    progress_interval: float = 10.0
     streaming: bool = False
     poll_interval: float = 5.0
     max_idle: Optional[float] = None
@@ -95,7 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help='Large-Star/Small-Star rounds of cluster resolution (default %(default)s)')
     parser.add_argument('--run-id', default=None,
                         help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
-    parser.add_argument('--quiet', action='store_true', help='print only the summary')
+    parser.add_argument('--quiet', action='store_true', help='print only the summary (no progress lines)')
+    parser.add_argument('--progress-interval', type=float, default=10.0, metavar='SECONDS',
+                        help='seconds between progress log lines (files and records read, articles, '
+                             'rejects, rate); 0 turns them off (default %(default)s)')
     stream = parser.add_argument_group('streaming (--streaming)')
     stream.add_argument('--streaming', action='store_true',
                         help='watch the --input patterns and process each new file once, as it lands')
@@ -126,6 +130,8 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         raise UsageError('--min-passage-words must be at least 1')
     if known.recurring_min_docs < 2:
         raise UsageError('--recurring-min-docs must be at least 2 (one article is no recurrence)')
+    if known.progress_interval < 0:
+        raise UsageError('--progress-interval must be >= 0')
     if known.dedup_shards < 1 or known.dedup_rounds < 1:
         raise UsageError('--dedup-shards and --dedup-rounds must be at least 1')
     if known.poll_interval <= 0 or known.window_minutes <= 0 or known.retention_days <= 0:
@@ -145,6 +151,7 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
         dedup_index=known.dedup_index.rstrip('/') if known.dedup_index else None,
         dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds, run_id=known.run_id, quiet=known.quiet,
+        progress_interval=0.0 if known.quiet else known.progress_interval,
         streaming=known.streaming, poll_interval=known.poll_interval, max_idle=known.max_idle,
         window_minutes=known.window_minutes, allowed_lateness_minutes=known.allowed_lateness_minutes,
         retention_days=known.retention_days), beam_args

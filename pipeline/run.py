@@ -22,8 +22,10 @@ NAMESPACE = 'news_ingest'
 REJECT_COUNTERS = ('rejected_read', 'rejected_decode', 'rejected_extract')
 
 
-def check_inputs(patterns: Sequence[str]) -> None:
+def check_inputs(patterns: Sequence[str]) -> int:
+    """The number of distinct files the patterns match; UsageError when one matches none."""
     from transforms.read_dumps import match_pattern, resolve_pattern
+    files = set()
     for pattern in patterns:
         try:
             found = match_pattern(resolve_pattern(pattern))
@@ -31,6 +33,8 @@ def check_inputs(patterns: Sequence[str]) -> None:
             raise UsageError(f'cannot list --input {pattern}: {type(exc).__name__}: {exc}'.splitlines()[0])
         if not found:
             raise UsageError(f'no file matches --input {pattern}')
+        files.update(found)
+    return len(files)
 
 
 def beam_pipeline_options(beam_args: List[str], options: IngestOptions):
@@ -129,6 +133,7 @@ def format_summary(s: dict) -> str:
 
 
 SUMMARY_PATH = '_report/summary.json'
+STREAM_REPORT_SCOPE = 'tables: every row in OUTPUT, from every run of the stream into it; counters: this run'
 
 
 def summary_json(summary: dict) -> bytes:
@@ -149,7 +154,7 @@ def run(argv: Sequence[str]) -> dict:
         raise UsageError('; '.join(problems))
     if options.streaming:
         return run_streaming(options, beam_args)
-    check_inputs(options.inputs)
+    total_files = check_inputs(options.inputs)
     from transforms.write_tables import check_output_writable, discard_staging, publish_tables, staging_path
     problem = check_output_writable(options.output)
     if problem:
@@ -171,18 +176,25 @@ def run(argv: Sequence[str]) -> dict:
     # A --run-id reused after a killed run must not publish that run's files too.
     _clear_staging(staging, index_staging)
     started = time.time()
-    LOG.info('reading %s into %s (staging %s)', ', '.join(options.inputs), options.output, staging)
+    LOG.info('reading %d file(s) from %s into %s (staging %s)', total_files, ', '.join(options.inputs),
+             options.output, staging)
     try:
         p = beam.Pipeline(runner=runner, options=pipeline_options)
-        build_pipeline(p, options, staging, index_staging)
+        from transforms.progress import ProgressSettings
+        build_pipeline(p, options, staging, index_staging,
+                       ProgressSettings(options.progress_interval, total_files, run_id))
         result = p.run()
         result.wait_until_finish()
         summary = summarize(counters(result), time.time() - started, options.output)
         check_accounting(summary, staging)
-        # The summary is published with the tables, before _SUCCESS: a complete
-        # output never shows the summary of an earlier run.
+        # The report (summary.json: the summary plus what the staged tables
+        # hold; report.html) is published with the tables, before _SUCCESS: a
+        # complete output never shows the report of an earlier run. A report
+        # that cannot be made never fails the run (summary.json says why).
+        from pipeline.report import report_files
+        runner_name = runner if isinstance(runner, str) else f'{type(runner).__name__} (local)'
         publish_tables(options.output, staging, keep=(index_staging,),
-                       files={SUMMARY_PATH: summary_json(summary)})
+                       files=report_files(staging, summary, runner_name))
         if index_staging:
             import schemas
             publish_tables(options.dedup_index, index_staging, tables=(schemas.DEDUP_INDEX_TABLE,),
@@ -254,6 +266,11 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
     totals.update(written_totals(options.output, started))
     summary = summarize(totals, time.time() - started, options.output)
     write_summary(options.output, summary)
+    # Then the report, over every row in OUTPUT; summary.json is rewritten
+    # with it (or with `report_error`: a report never fails the run).
+    from pipeline.report import write_report
+    write_report(options.output, summary, runner if isinstance(runner, str) else f'{type(runner).__name__} (local)',
+                 scope=STREAM_REPORT_SCOPE)
     return summary
 
 

@@ -12,6 +12,7 @@ from typing import Optional, Union
 
 import apache_beam as beam
 
+from transforms import progress
 from transforms.records import Article, Draft, Reject
 from transforms.split_headers import HEADER_REASONS
 from transforms.strip_boilerplate import assemble_paragraphs
@@ -86,9 +87,11 @@ class AssembleArticles(beam.PTransform):
             result = assemble_article(draft, max_article_chars)
             if isinstance(result, Reject):
                 rejected.inc()
+                progress.PROGRESS.add(rejects=1)   # the module, not the object: a closure pickles its globals by value
                 yield beam.pvalue.TaggedOutput('rejects', result)
             else:
                 articles.inc()
+                progress.PROGRESS.add(articles=1)
                 headers = sum(cut.reason in HEADER_REASONS for cut in result.cuts)
                 header_lines.inc(headers)
                 boilerplate_lines.inc(len(result.cuts) - headers)

@@ -238,7 +238,7 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
 
     # comment threads and teaser lists are prose too: what marks them is the
     # furniture around them (reply links, user/time lines, a Comments heading)
-    meta = np.array([bool(_COMMENT_META.search(t)) and len(w) <= 12 for t, w in zip(texts, words)], dtype=float)
+    meta = np.array([len(w) <= 12 and bool(_COMMENT_META.search(t)) for t, w in zip(texts, words)], dtype=float)
     X[:, col['ends_ellipsis']] = [t.endswith(('…', '...')) for t in texts]
     X[:, col['comment_meta']] = meta
     cm = np.concatenate(([0.0], np.cumsum(meta)))
@@ -346,18 +346,25 @@ class TreeEnsemble:
         self.is_leaf = np.asarray(spec['is_leaf'], dtype=bool)
         self.roots = np.asarray(spec['roots'], dtype=np.int64)
         self.depth = int(spec['max_depth'])
+        # The walk as one table lookup per level: a node's two children side
+        # by side (a leaf is its own child, on feature 0), so every row steps
+        # through the trees with no masks or branches.
+        rows = np.arange(len(self.feature))
+        self._children = np.stack([np.where(self.is_leaf, rows, self.left),
+                                   np.where(self.is_leaf, rows, self.right)], axis=1).ravel()
+        self._walk_feature = np.where(self.is_leaf, 0, self.feature)
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         if not len(X):
             return np.zeros(0)
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        flat = X.ravel()
+        base = (np.arange(len(X)) * X.shape[1])[:, None]
         node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()
-        rows = np.arange(len(X))[:, None]
         for _ in range(self.depth + 1):
-            inner = ~self.is_leaf[node]
-            if not inner.any():
-                break
-            go_left = X[rows, self.feature[node]] <= self.threshold[node]
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            # `not <=` rather than `>`: a NaN feature goes right, as before
+            right = ~(flat[base + self._walk_feature[node]] <= self.threshold[node])
+            node = self._children[2 * node + right]
         return self.baseline + self.value[node].sum(axis=1)
 
     def proba(self, X: np.ndarray) -> np.ndarray:

@@ -15,7 +15,6 @@ import json
 import logging
 import lzma
 import os
-import time
 import zlib
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional, Union
@@ -24,13 +23,13 @@ import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from transforms.progress import PROGRESS, ProgressSettings
 from transforms.records import RawRecord, Reject
 
 LOG = logging.getLogger(__name__)
 NAMESPACE = 'news_ingest'
 
 DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
-PROGRESS_EVERY = 1000   # records between progress log lines, per worker
 
 _COMPRESSION_EXTENSIONS = ('.gz', '.gzip', '.bz2', '.zst', '.zstd', '.xz', '.lzma')
 _FORMAT_BY_EXTENSION = {
@@ -576,30 +575,26 @@ class _ReadRecordsFn(beam.DoFn):
     REJECTS = 'rejects'
     LEDGER = 'ledger'
 
-    def __init__(self, limits: InputLimits):
+    def __init__(self, limits: InputLimits, progress: ProgressSettings = ProgressSettings()):
         self._limits = limits
+        self._progress = progress
 
     def setup(self):
+        PROGRESS.configure(self._progress)
         self._files = beam.metrics.Metrics.counter(NAMESPACE, 'files_read')
         self._records = beam.metrics.Metrics.counter(NAMESPACE, 'records_read')
         self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_read')
         self._skipped = beam.metrics.Metrics.counter(NAMESPACE, 'warc_records_not_response')
-        self._seen = 0
-        self._started = time.monotonic()
-
-    def _progress(self):
-        self._seen += 1
-        if self._seen % PROGRESS_EVERY == 0:
-            rate = self._seen / max(1e-9, time.monotonic() - self._started)
-            LOG.info('read %d records on this worker (%.0f records/s)', self._seen, rate)
 
     def process(self, path: str) -> Iterable:
         self._files.inc()
+        PROGRESS.add(files=1)
         try:
             raw_stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
         except Exception as exc:
             self._records.inc()
             self._rejected.inc()
+            PROGRESS.add(records=1, rejects=1)
             yield beam.pvalue.TaggedOutput(self.REJECTS, Reject(
                 path, 'read', 'unreadable', f'cannot open file: {type(exc).__name__}: {exc}', 0, b'', path, 0))
             yield beam.pvalue.TaggedOutput(self.LEDGER, InputFile(path, 1))
@@ -613,15 +608,16 @@ class _ReadRecordsFn(beam.DoFn):
                     continue
                 self._records.inc()
                 records += 1
-                self._progress()
                 if isinstance(item, Reject):
                     self._rejected.inc()
+                    PROGRESS.add(records=1, rejects=1)
                     if item.stage == 'read' and item.error in ('broken_compression', 'unreadable'):
                         # Nothing decompressed to keep: keep the file as stored.
                         stored, size = original_bytes(path, self._limits.max_inline_raw_bytes)
                         item = dataclasses.replace(item, raw=stored, size_bytes=size, raw_path=path, raw_offset=0)
                     yield beam.pvalue.TaggedOutput(self.REJECTS, _with_size(item))
                 else:
+                    PROGRESS.add(records=1)
                     yield item
         yield beam.pvalue.TaggedOutput(self.LEDGER, InputFile(path, records))
 
@@ -638,13 +634,15 @@ class ReadFiles(beam.PTransform):
     each record or reject counts once in `records_read`. Batch (ReadDumps)
     and streaming (after WatchDumps) read through this step."""
 
-    def __init__(self, limits: InputLimits = InputLimits(), ledger: bool = False):
+    def __init__(self, limits: InputLimits = InputLimits(), ledger: bool = False,
+                 progress: ProgressSettings = ProgressSettings()):
         super().__init__()
         self._limits = limits
         self._ledger = ledger
+        self._progress = progress
 
     def expand(self, paths):
-        results = paths | 'Read' >> beam.ParDo(_ReadRecordsFn(self._limits)).with_outputs(
+        results = paths | 'Read' >> beam.ParDo(_ReadRecordsFn(self._limits, self._progress)).with_outputs(
             _ReadRecordsFn.REJECTS, _ReadRecordsFn.LEDGER, main='records')
         if self._ledger:
             return results.records, results[_ReadRecordsFn.REJECTS], results[_ReadRecordsFn.LEDGER]
@@ -655,10 +653,11 @@ class ReadDumps(beam.PTransform):
     """Patterns -> (records, rejects). Every input file is matched once, even
     when several patterns match it, and read by ReadFiles."""
 
-    def __init__(self, patterns, limits: InputLimits = InputLimits()):
+    def __init__(self, patterns, limits: InputLimits = InputLimits(), progress: ProgressSettings = ProgressSettings()):
         super().__init__()
         self._patterns = [resolve_pattern(p) for p in patterns]
         self._limits = limits
+        self._progress = progress
 
     def expand(self, pbegin):
         return (
@@ -666,4 +665,4 @@ class ReadDumps(beam.PTransform):
             | 'Patterns' >> beam.Create(self._patterns)
             | 'Match' >> beam.FlatMap(match_pattern)
             | 'Dedupe' >> beam.Distinct()  # overlapping globs must not read a file twice
-            | 'ReadFiles' >> ReadFiles(self._limits))
+            | 'ReadFiles' >> ReadFiles(self._limits, progress=self._progress))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple, Optional, Sequence
@@ -76,8 +77,11 @@ yourself yourselves says according since still who's it's that's there's
 """.split())
 
 
-def _words(s: str) -> list:
-    return _WORD_RE.findall(s)
+@functools.lru_cache(maxsize=4096)
+def _words(s: str) -> tuple:
+    """The words of a line. Header split, boilerplate rules and model each ask
+    for the words of the same lines several times: cached per process."""
+    return tuple(_WORD_RE.findall(s))
 
 
 def stopword_density(s: str) -> float:
@@ -683,7 +687,7 @@ _IMG_CREDIT = re.compile(
 
 
 def _is_image_credit(t: str) -> bool:
-    return bool(_IMG_CREDIT.search(_norm_ws(t))) and len(t) < 300
+    return len(t) < 300 and bool(_IMG_CREDIT.search(_norm_ws(t)))
 
 
 # ------------------------------------------------------------------ trailing byline

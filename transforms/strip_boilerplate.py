@@ -20,6 +20,7 @@ rules alone remain as `--boilerplate rules`. Anything with a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 from typing import Optional, Protocol, Sequence
@@ -160,7 +161,11 @@ def _is_plain_prose(t: str, n_words: int) -> bool:
     return sd >= 0.2 and not _ADDRESSES_READER.search(t)
 
 
+@functools.lru_cache(maxsize=16384)
 def _hard_reason(t: str, n_words: int) -> Optional[str]:
+    """The line's own evidence of boilerplate (a URL, a credit, a call to
+    action, ...), or None. A site's menus, footers and prompts recur on every
+    one of its pages: cached per process."""
     if _URL_ONLY.match(t):
         return 'url'
     urls = _URL_ANY.findall(t)

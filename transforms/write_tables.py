@@ -16,6 +16,7 @@ from apache_beam.io.filesystems import FileSystems
 
 import schemas
 from transforms.flag_duplicates import FlaggedDoc
+from transforms.progress import PROGRESS
 from transforms.records import Article, Cluster, Cut, Reject
 
 LOG = logging.getLogger(__name__)
@@ -37,6 +38,11 @@ def article_row(doc: FlaggedDoc) -> dict:
         'language': a.language, 'language_prob': a.language_prob, 'text': a.text,
         'unique_text': doc.unique_text, 'n_words': count_words(a.text), 'dup_ratio': doc.dup_ratio,
     }
+
+
+def _counted_article_row(doc: FlaggedDoc) -> dict:
+    PROGRESS.add(written=1)
+    return article_row(doc)
 
 
 def passage_rows(doc: FlaggedDoc):
@@ -94,7 +100,7 @@ class WriteTables(beam.PTransform):
     def expand(self, pcolls: Dict[str, beam.PCollection]):
         docs, clusters, rejects = pcolls['articles'], pcolls['clusters'], pcolls['rejects']
         rows = {
-            'articles': docs | 'ArticleRows' >> beam.Map(article_row),
+            'articles': docs | 'ArticleRows' >> beam.Map(_counted_article_row),
             'passages': docs | 'PassageRows' >> beam.FlatMap(passage_rows),
             'clusters': clusters | 'ClusterRows' >> beam.Map(cluster_row),
             'boilerplate': docs | 'BoilerplateRows' >> beam.FlatMap(lambda d: boilerplate_rows(d.article)),
