@@ -115,8 +115,8 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     return out
 
 
-def _content_words(words: list) -> list:
-    return [w.lower() for w in words if len(w) > 2 and w.lower() not in STOPWORDS]
+def _content_words(words: Sequence[str]) -> list:
+    return [low for w, low in zip(words, map(str.lower, words)) if len(w) > 2 and low not in STOPWORDS]
 
 
 def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:

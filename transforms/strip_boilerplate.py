@@ -175,13 +175,14 @@ def _hard_reason(t: str, n_words: int) -> Optional[str]:
         return 'image_credit'
     if n_words <= 80 and _CAPTION_SELF.search(t):
         return 'caption'
-    plain = _is_plain_prose(t, n_words)
+    plain = None        # worked out only for a line some detector fires on: most lines have none
     for reason, max_words, strong, weak in _DETECTORS:
-        if plain and reason not in _PROSE_EXEMPT:
-            continue
-        if n_words <= max_words and strong.search(t):
-            return reason
-        if weak is not None and n_words <= 4 and weak.search(t):
+        if (n_words <= max_words and strong.search(t)) or (weak is not None and n_words <= 4 and weak.search(t)):
+            if reason not in _PROSE_EXEMPT:
+                if plain is None:
+                    plain = _is_plain_prose(t, n_words)
+                if plain:
+                    continue
             return reason
     return None
 
