@@ -277,3 +277,56 @@ def test_results_do_not_depend_on_input_order_or_shard_count():
         shuffled = docs[:]
         rnd.shuffle(shuffled)
         assert summary(detect_reuse(shuffled, DedupSettings(shards=shards))) == reference
+
+
+def test_batched_joins_give_what_the_per_element_joins_gave():
+    """The coarse elements around ResolveClusters: labels and edges per
+    article, cluster members per shard of the canonical node, candidate
+    pairs merged per earlier article from every band shard."""
+    from transforms.candidate_pairs import merge_doc_pairs, pairs_by_doc_shard
+    from transforms.flag_duplicates import (build_cluster, clusters_of_shard, edges_by_doc, labels_by_doc,
+                                            members_by_shard)
+    from transforms.reuse_clusters import ShardOf
+    rnd = random.Random(14)
+    own = own_sentences(15, 36)
+    docs = [doc(f'y{i:02d}', f'{own[i]}\n\n{SENTENCE if i % 2 else own[(i * 5) % 36]}\n\n{own[(i * 7) % 36]}',
+                D(2021, 3, 1 + i % 5) if i % 3 else None) for i in range(36)]
+    result = detect_reuse(docs, DedupSettings(shards=3))
+    labels = connected_components((e.earlier, e.later) for e in result.edges)
+    assert result.clusters and len(labels) > 40
+    items = sorted(labels.items())
+    rnd.shuffle(items)
+    per_doc = {}
+    for start in range(0, len(items), 17):     # labels arrive in batches, an article's maybe in several
+        for doc_id, batch in labels_by_doc(items[start:start + 17]):
+            per_doc.setdefault(doc_id, []).extend(batch)
+    assert {d: sorted(ls) for d, ls in per_doc.items()} == {
+        d: sorted((n, r) for n, r in labels.items() if parse_node_key(n)[0] == d) for d in per_doc}
+    edges = {}
+    for start in range(0, len(result.edges), 9):
+        for doc_id, batch in edges_by_doc(result.edges[start:start + 9]):
+            edges.setdefault(doc_id, []).extend(batch)
+    for doc_id, doc_edges in edges.items():
+        assert doc_edges == [e for e in result.edges
+                             if doc_id in (parse_node_key(e.earlier)[0], parse_node_key(e.later)[0])]
+    shards = {}
+    for doc_id, doc_labels in per_doc.items():
+        for shard, batch in members_by_shard(doc_id, doc_id != 'y05', doc_labels, ShardOf(4)).items():
+            shards.setdefault(shard, []).append(batch)
+    expected = {}
+    for node, root in labels.items():
+        expected.setdefault(root, []).append((parse_node_key(node)[0], parse_node_key(node)[0] != 'y05'))
+    assert sorted((c for batches in shards.values() for c in clusters_of_shard(batches)), key=lambda c: c.cluster_id) \
+        == sorted((c for c in (build_cluster(r, m) for r, m in expected.items()) if c), key=lambda c: c.cluster_id)
+
+    signer = PassageSignatures()
+    signatures = [sign_doc(signer, d) for d in docs]
+    by_band_shard = band_blocks(signatures, 5)
+    to_doc_shards = {}
+    for block in by_band_shard.values():
+        for shard, batch in pairs_by_doc_shard(candidate_pairs([block]), 3).items():
+            to_doc_shards.setdefault(shard, []).append(batch)
+    merged = [item for batches in to_doc_shards.values() for item in merge_doc_pairs(batches)]
+    assert len({doc_id for doc_id, _ in merged}) == len(merged)
+    assert sorted((d, i, ld, j) for d, pairs in merged for i, ld, j in pairs) == sorted(
+        p for block in by_band_shard.values() for p in candidate_pairs([block]))

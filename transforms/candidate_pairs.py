@@ -15,6 +15,7 @@ reprinted by 500 outlets costs 1000 verifications per band, not 125,000.
 from __future__ import annotations
 
 import itertools
+import zlib
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
@@ -111,9 +112,38 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, in
     return [(doc_by_rank[a >> 32], a & 0xFFFFFFFF, doc_by_rank[b >> 32], b & 0xFFFFFFFF) for a, b in pairs.tolist()]
 
 
+def doc_shard(doc_id: str, shards: int) -> int:
+    """The shard an earlier article's candidate pairs gather in (stable across processes)."""
+    return zlib.crc32(doc_id.encode('utf-8')) % shards
+
+
+def pairs_by_doc_shard(pairs: Sequence[Tuple[str, int, str, int]], shards: int) -> Dict[int, list]:
+    """One shard's candidate pairs (as candidate_pairs gives them), on their
+    way to the shards of their earlier articles: doc shard -> [(earlier
+    doc_id, [(its passage index, later doc_id, later passage index), ...]), ...]."""
+    out: Dict[int, list] = {}
+    for earlier_doc, group in itertools.groupby(pairs, key=lambda p: p[0]):
+        out.setdefault(doc_shard(earlier_doc, shards), []).append(
+            (earlier_doc, [(i, later_doc, j) for _, i, later_doc, j in group]))
+    return out
+
+
+def merge_doc_pairs(batches: Iterable[Sequence[Tuple[str, list]]]) -> List[Tuple[str, list]]:
+    """(earlier doc_id, all its candidate pairs from every band shard), by doc_id."""
+    merged: Dict[str, list] = {}
+    for batch in batches:
+        for earlier_doc, pairs in batch:
+            merged.setdefault(earlier_doc, []).extend(pairs)
+    return sorted(merged.items())
+
+
 class FindCandidatePairs(beam.PTransform):
     """DocSignature -> (earlier doc_id, [(its passage index, later doc_id, later passage index), ...]):
-    each shard's candidate pairs, one element per earlier article."""
+    the candidate pairs of every band shard, one element per earlier article.
+
+    Band shards send their pairs on as one list per shard of earlier
+    articles (`doc_shard`), which merges them per article: shards^2
+    elements in between, not one per (band shard, article)."""
 
     def __init__(self, shards: int = DEFAULT_SHARDS):
         super().__init__()
@@ -128,13 +158,13 @@ class FindCandidatePairs(beam.PTransform):
             _, blocks = item
             pairs = candidate_pairs(blocks)
             pairs_counter.inc(len(pairs))
-            for earlier_doc, group in itertools.groupby(pairs, key=lambda p: p[0]):
-                yield earlier_doc, [(i, later_doc, j) for _, i, later_doc, j in group]
+            return pairs_by_doc_shard(pairs, shards).items()
 
         return (
             signatures
             | 'Batch' >> beam.BatchElements(min_batch_size=16, max_batch_size=512)
             | 'ToShards' >> beam.FlatMap(lambda batch: band_blocks(batch, shards).items())
             | 'GroupByShard' >> beam.GroupByKey()
-            | 'Collide' >> beam.FlatMap(find))
-
+            | 'Collide' >> beam.FlatMap(find)
+            | 'GroupByDocShard' >> beam.GroupByKey()
+            | 'PairsByDoc' >> beam.FlatMap(lambda item: merge_doc_pairs(item[1])))

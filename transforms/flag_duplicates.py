@@ -35,7 +35,7 @@ from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key)
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
-from transforms.reuse_clusters import DEFAULT_ROUNDS, ResolveClusters, connected_components
+from transforms.reuse_clusters import DEFAULT_ROUNDS, ResolveClusters, ShardOf, connected_components
 from transforms.split_passages import passage_id
 from transforms.verify_candidates import ReuseEdge, VerifyCandidates, VerifyPolicy, verify_in_memory
 
@@ -110,6 +110,44 @@ def build_cluster(root: str, member_docs: Iterable[Tuple[str, bool]]) -> Optiona
     return Cluster(cluster_id=cluster_id_of(root), canonical_doc_id=canonical_doc,
                    canonical_passage_id=passage_id(canonical_doc, canonical_index), size=len(doc_ids),
                    doc_ids=doc_ids, first_published=node_date(root))
+
+
+def labels_by_doc(labels: Iterable[Tuple[str, str]]) -> List[Tuple[str, list]]:
+    """(doc_id, [(node, canonical node), ...]) for the articles of some labelled nodes."""
+    out: Dict[str, list] = {}
+    for node, root in labels:
+        out.setdefault(parse_node_key(node)[0], []).append((node, root))
+    return list(out.items())
+
+
+def edges_by_doc(edges: Iterable[ReuseEdge]) -> List[Tuple[str, list]]:
+    """(doc_id, [edge, ...]) for every article some of the edges touch."""
+    out: Dict[str, list] = {}
+    for edge in edges:
+        for doc_id in {parse_node_key(edge.earlier)[0], parse_node_key(edge.later)[0]}:
+            out.setdefault(doc_id, []).append(edge)
+    return list(out.items())
+
+
+def members_by_shard(doc_id: str, current: bool, labels: Iterable[Tuple[str, str]],
+                     shard_of: ShardOf) -> Dict[int, list]:
+    """An article's membership in the clusters of its labels, on its way to
+    the shards of their canonical nodes: shard -> [(root, doc_id, current), ...],
+    one entry per cluster."""
+    out: Dict[int, list] = {}
+    for root in sorted({root for _, root in labels}):
+        out.setdefault(shard_of(root), []).append((root, doc_id, current))
+    return out
+
+
+def clusters_of_shard(batches: Iterable[Sequence[Tuple[str, str, bool]]]) -> List[Cluster]:
+    """The cluster rows of a shard's canonical nodes, from what the articles
+    sent it (members_by_shard), by canonical node."""
+    members: Dict[str, list] = {}
+    for batch in batches:
+        for root, doc_id, current in batch:
+            members.setdefault(root, []).append((doc_id, current))
+    return [c for c in (build_cluster(root, members[root]) for root in sorted(members)) if c]
 
 
 def remove_spans(text: str, spans: Sequence[Tuple[int, int]]) -> str:
@@ -189,19 +227,15 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
     clock.lap('verify')
     labels = connected_components((e.earlier, e.later) for e in edges)
     clock.lap('clusters')
-    labels_by_doc: Dict[str, list] = {}
+    doc_labels = dict(labels_by_doc(labels.items()))
     members: Dict[str, list] = {}
     for node, root in labels.items():
         doc_id = parse_node_key(node)[0]
-        labels_by_doc.setdefault(doc_id, []).append((node, root))
         members.setdefault(root, []).append((doc_id, doc_id in current))
-    edges_by_doc: Dict[str, list] = {}
-    for edge in edges:
-        for node in {edge.earlier, edge.later}:
-            edges_by_doc.setdefault(parse_node_key(node)[0], []).append(edge)
+    doc_edges = dict(edges_by_doc(edges))
     result = ReuseResult(edges=edges, signatures=current)
     for doc_id in current:
-        result.matches[doc_id] = passage_matches(doc_id, labels_by_doc.get(doc_id, ()), edges_by_doc.get(doc_id, ()))
+        result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()))
     result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),
                              key=lambda c: c.cluster_id)
     clock.lap('apply')
@@ -251,24 +285,30 @@ class FlagDuplicatePassages(beam.PTransform):
         if self._index is not None:
             signatures = (current, self._index | 'NotSeenAgain' >> DropReingested(current)) | 'WithIndex' >> beam.Flatten()
         by_doc = signatures | 'KeySignatures' >> beam.Map(lambda s: (s.doc_id, s))
+        # Coarse elements from here on: edges travel as one list per later
+        # article, labels as one list per shard of ResolveClusters' last jump
+        # (split per article for the join), cluster members as one list per
+        # (article, shard of the canonical node).
         edges = (
             signatures
             | 'FindCandidatePairs' >> FindCandidatePairs(settings.shards)
             | 'VerifyCandidates' >> VerifyCandidates(by_doc, settings.policy))
         labels = (
             edges
-            | 'EdgeNodes' >> beam.Map(lambda e: (e.earlier, e.later))
-            | 'ResolveClusters' >> ResolveClusters(settings.rounds))
+            | 'EdgeNodes' >> beam.Map(lambda doc_edges: [(e.earlier, e.later) for e in doc_edges])
+            | 'ResolveClusters' >> ResolveClusters(settings.rounds, settings.shards))
 
         duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
+        shards = settings.shards
 
         def apply(item):
             doc_id, grouped = item
-            doc_labels, doc_edges = list(grouped['labels']), list(grouped['edges'])
+            doc_labels = [label for batch in grouped['labels'] for label in batch]
+            doc_edges = [edge for batch in grouped['edges'] for edge in batch]
             matches = passage_matches(doc_id, doc_labels, doc_edges)
             current_docs = list(grouped['docs'])
-            for node, root in doc_labels:
-                yield beam.pvalue.TaggedOutput('members', (root, (doc_id, bool(current_docs))))
+            yield from (beam.pvalue.TaggedOutput('members', m)
+                        for m in members_by_shard(doc_id, bool(current_docs), doc_labels, ShardOf(shards)).items())
             for signature in grouped['signatures']:
                 if current_docs:
                     yield beam.pvalue.TaggedOutput('index', index_entries(signature, matches))
@@ -279,26 +319,20 @@ class FlagDuplicatePassages(beam.PTransform):
                 duplicates.inc(sum(1 for _, m in rows if m is not None and m.is_duplicate))
                 yield FlaggedDoc(doc.article, unique_text, dup_ratio, tuple(rows))
 
-        def edge_docs(edge):
-            for doc_id in sorted({parse_node_key(edge.earlier)[0], parse_node_key(edge.later)[0]}):
-                yield doc_id, edge
-
         applied = (
             {'docs': docs | 'KeyDocs' >> beam.Map(lambda d: (d.article.doc_id, d)),
              'signatures': by_doc,
-             'labels': labels | 'LabelsByDoc' >> beam.Map(lambda kv: (parse_node_key(kv[0])[0], kv)),
-             'edges': edges | 'EdgesByDoc' >> beam.FlatMap(edge_docs)}
+             'labels': labels | 'LabelsByDoc' >> beam.FlatMap(labels_by_doc),
+             'edges': edges | 'EdgesByDoc' >> beam.FlatMap(edges_by_doc)}
             | 'JoinResults' >> beam.CoGroupByKey()
             | 'ApplyMatches' >> beam.FlatMap(apply).with_outputs('members', 'index', main='articles'))
 
         clusters_counter = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
 
         def cluster(item):
-            root, member_docs = item
-            built = build_cluster(root, member_docs)
-            if built is not None:
-                clusters_counter.inc()
-                yield built
+            built = clusters_of_shard(item[1])
+            clusters_counter.inc(len(built))
+            return built
 
         clusters = (
             applied.members

@@ -8,24 +8,39 @@ outlets gives every one of them the same canonical. Components are found the
 Beam way, without collecting the graph anywhere: alternating Large-Star and
 Small-Star rounds (Kiveris et al., "Connected Components in MapReduce and
 Beyond", 2014), each one GroupByKey over the edges, then pointer jumps over
-the labels. Each round holds one node's neighbours in memory, never a whole
-component. A round count fixed at graph construction cannot prove
+the labels. A round count fixed at graph construction cannot prove
 convergence on every graph, so the last jump counts the nodes whose label was
 not a root before it (`dedup_unconverged_nodes`, logged): zero proves every
 label final; `--dedup-rounds` adds rounds. Stars from LSH buckets converge in
 two; a path of 100 passages in random rank order in four, of 1000 in six.
+
+Elements are coarse: nodes live in a fixed number of shards (a hash of the
+node key up to its passage index, so an article's passages share a shard),
+every step groups by shard and runs the per-node logic (`large_star`,
+`small_star`, a pointer jump) for all nodes of the shard in plain Python,
+and sends its results on as one list per destination shard. A step moves at
+most shards^2 elements, whatever the number of edges; a shard's element holds
+the edges of its own nodes (about 1/shards of them), never the whole graph.
+`resolve_in_shards` runs the same steps with the exchange between shards
+done in memory.
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import zlib
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 import apache_beam as beam
+
+from transforms.candidate_pairs import DEFAULT_SHARDS
 
 NAMESPACE = 'news_ingest'
 DEFAULT_ROUNDS = 5
 POINTER_JUMPS = 2
 LOG = logging.getLogger(__name__)
+
+Edge = Tuple[str, str]
 
 
 def large_star(node: str, neighbours: Iterable[str]) -> List[Tuple[str, str]]:
@@ -91,46 +106,227 @@ def connected_components(edges: Iterable[Tuple[str, str]]) -> Dict[str, str]:
     return {node: find(node) for node in parent}
 
 
-class ResolveClusters(beam.PTransform):
-    """(earlier, later) node pairs -> (node, canonical node) for every node
-    that has at least one verified edge."""
+# --------------------------------------------------------------------------
+# The same rounds on shards: plain functions, one call per shard and step.
+# --------------------------------------------------------------------------
 
-    def __init__(self, rounds: int = DEFAULT_ROUNDS):
+class ShardOf(dict):
+    """node -> its shard, a hash of the node key up to its last '|' (the
+    article's part of a passage's node key; the whole key when it has none),
+    so the passages of one article share a shard. Stable across processes.
+    Remembers the nodes it has seen: make one per shard and step."""
+
+    def __init__(self, shards: int):
+        super().__init__()
+        self.shards = shards
+
+    def __missing__(self, node: str) -> int:
+        cut = node.rfind('|')
+        shard = self[node] = zlib.crc32((node[:cut] if cut >= 0 else node).encode('utf-8')) % self.shards
+        return shard
+
+    __call__ = dict.__getitem__
+
+
+def large_star_batch(pairs: Iterable[Edge]) -> List[Edge]:
+    """`large_star` for every node of a shard, given (node, neighbour) for
+    every edge end in it."""
+    adjacency: Dict[str, list] = {}
+    for node, neighbour in pairs:
+        adjacency.setdefault(node, []).append(neighbour)
+    return [edge for node, neighbours in adjacency.items() for edge in large_star(node, neighbours)]
+
+
+def small_star_batch(pairs: Iterable[Edge]) -> List[Edge]:
+    """`small_star` for every node of a shard, given (node, smaller neighbour)
+    for every edge whose larger end is in it. (A node that is no edge's
+    larger end forms a group of one and adds no edge.)"""
+    smaller: Dict[str, list] = {}
+    for node, neighbour in pairs:
+        smaller.setdefault(node, []).append(neighbour)
+    return [edge for node, neighbours in smaller.items() for edge in small_star(node, neighbours)]
+
+
+def smallest_labels(candidates: Iterable[Edge]) -> List[Edge]:
+    """(node, label) for every node of a shard, its label the smallest of its
+    candidates (itself and its smaller neighbours)."""
+    labels: Dict[str, str] = {}
+    for node, candidate in candidates:
+        known = labels.get(node)
+        if known is None or candidate < known:
+            labels[node] = candidate
+    return list(labels.items())
+
+
+def pointer_jump(messages: Iterable[Tuple[Sequence[Edge], Sequence[Edge]]]) -> Tuple[List[Edge], List[str]]:
+    """One pointer jump for the children of a shard's nodes. `messages` are
+    (labels of nodes in the shard as (node, label), links as (node in the
+    shard, a child labelled with it)). Returns (child, its parent's label)
+    for every child, and the children whose parent was not a root (its own
+    label): after the last jump, the nodes not proven converged."""
+    label: Dict[str, str] = {}
+    links: List[Edge] = []
+    for own, children in messages:
+        label.update(own)
+        links.extend(children)
+    jumped, unconverged = [], []
+    for parent, child in links:
+        grand = label.get(parent, parent)
+        jumped.append((child, grand))
+        if grand != parent:
+            unconverged.append(child)
+    return jumped, unconverged
+
+
+def for_large_star(edges: Iterable[Edge], shard_of: ShardOf) -> Dict[int, List[Edge]]:
+    """Both ends of every edge, each to its shard as (end, other end)."""
+    out: Dict[int, List[Edge]] = {}
+    for a, b in edges:
+        out.setdefault(shard_of(a), []).append((a, b))
+        out.setdefault(shard_of(b), []).append((b, a))
+    return out
+
+
+def for_small_star(edges: Iterable[Edge], shard_of: ShardOf) -> Dict[int, List[Edge]]:
+    """Every edge to the shard of its larger end, as (larger, smaller)."""
+    out: Dict[int, List[Edge]] = {}
+    for a, b in edges:
+        high, low = (a, b) if a > b else (b, a)
+        out.setdefault(shard_of(high), []).append((high, low))
+    return out
+
+
+def for_labels(edges: Iterable[Edge], shard_of: ShardOf) -> Dict[int, List[Edge]]:
+    """Label candidates: every edge's smaller end for its larger end, and
+    itself for its smaller end, each to the shard of the node it labels."""
+    out: Dict[int, List[Edge]] = {}
+    for a, b in edges:
+        high, low = (a, b) if a > b else (b, a)
+        out.setdefault(shard_of(high), []).append((high, low))
+        out.setdefault(shard_of(low), []).append((low, low))
+    return out
+
+
+def for_jump(labels: Iterable[Edge], shard_of: ShardOf) -> Dict[int, Tuple[List[Edge], List[Edge]]]:
+    """Every (node, label) to its node's shard, and the link (label, node)
+    to the label's shard."""
+    out: Dict[int, Tuple[List[Edge], List[Edge]]] = {}
+    for node, parent in labels:
+        out.setdefault(shard_of(node), ([], []))[0].append((node, parent))
+        out.setdefault(shard_of(parent), ([], []))[1].append((parent, node))
+    return out
+
+
+class StarSteps:
+    """The steps of ResolveClusters, each taking what one shard received
+    (an iterable of messages) and returning what it sends, by destination
+    shard. Shared by the Beam transform and `resolve_in_shards`."""
+
+    def __init__(self, shards: int, rounds: int):
+        self.shards, self.rounds = shards, rounds
+
+    def first(self, edges: Iterable[Edge]) -> Dict[int, list]:
+        """(earlier, later) node pairs, on their way to the first step."""
+        edges = [(min(e), max(e)) for e in edges]
+        return (for_large_star if self.rounds else for_labels)(edges, ShardOf(self.shards))
+
+    def large_star(self, messages: Iterable[List[Edge]]) -> Dict[int, list]:
+        return for_small_star(large_star_batch(itertools.chain.from_iterable(messages)), ShardOf(self.shards))
+
+    def small_star(self, messages: Iterable[List[Edge]], last: bool) -> Dict[int, list]:
+        edges = small_star_batch(itertools.chain.from_iterable(messages))
+        return (for_labels if last else for_large_star)(edges, ShardOf(self.shards))
+
+    def labels(self, messages: Iterable[List[Edge]]) -> Dict[int, tuple]:
+        return for_jump(smallest_labels(itertools.chain.from_iterable(messages)), ShardOf(self.shards))
+
+    def jump(self, messages) -> Dict[int, tuple]:
+        return for_jump(pointer_jump(messages)[0], ShardOf(self.shards))
+
+    @staticmethod
+    def last_jump(messages) -> Tuple[List[Edge], List[str]]:
+        """(node, canonical node) for the children of the shard's nodes, and
+        those not proven converged."""
+        return pointer_jump(messages)
+
+
+def _exchange(sent: Iterable[Dict[int, object]]) -> Dict[int, list]:
+    inbox: Dict[int, list] = {}
+    for messages in sent:
+        for shard, message in messages.items():
+            inbox.setdefault(shard, []).append(message)
+    return {shard: inbox[shard] for shard in sorted(inbox)}
+
+
+def resolve_in_shards(edges: Iterable[Edge], rounds: int = DEFAULT_ROUNDS,
+                      shards: int = DEFAULT_SHARDS) -> Tuple[Dict[str, str], List[str]]:
+    """What ResolveClusters computes, step by step on shards, the exchange
+    between them done in memory: (node -> label, nodes not proven converged,
+    i.e. what the Beam transform counts and logs)."""
+    steps = StarSteps(shards, rounds)
+    inbox = _exchange([steps.first(edges)])
+    for i in range(rounds):
+        inbox = _exchange(steps.large_star(m) for m in inbox.values())
+        inbox = _exchange(steps.small_star(m, i == rounds - 1) for m in inbox.values())
+    inbox = _exchange(steps.labels(m) for m in inbox.values())
+    for _ in range(POINTER_JUMPS - 1):
+        inbox = _exchange(steps.jump(m) for m in inbox.values())
+    labels: Dict[str, str] = {}
+    unconverged: List[str] = []
+    for messages in inbox.values():
+        jumped, late = steps.last_jump(messages)
+        labels.update(jumped)
+        unconverged.extend(late)
+    return labels, unconverged
+
+
+class ResolveClusters(beam.PTransform):
+    """Lists of (earlier, later) node pairs -> lists of (node, canonical
+    node), together one for every node that has at least one verified edge
+    (each node in one list; one list per shard of the last pointer jump)."""
+
+    def __init__(self, rounds: int = DEFAULT_ROUNDS, shards: int = DEFAULT_SHARDS):
         super().__init__()
         self._rounds = rounds
+        self._shards = shards
 
-    def expand(self, pairs):
-        edges = pairs | 'Undirected' >> beam.Map(lambda e: (min(e), max(e)))
-        for i in range(self._rounds):
-            edges = (
-                edges
-                | f'LargeStarMap{i}' >> beam.FlatMap(lambda e: [e, (e[1], e[0])])
-                | f'LargeStarGroup{i}' >> beam.GroupByKey()
-                | f'LargeStar{i}' >> beam.FlatMapTuple(large_star)
-                | f'SmallStarMap{i}' >> beam.FlatMap(lambda e: [(max(e), min(e)), (min(e), None)])
-                | f'SmallStarGroup{i}' >> beam.GroupByKey()
-                | f'SmallStar{i}' >> beam.FlatMapTuple(
-                    lambda u, vs: small_star(u, [v for v in vs if v is not None])))
-        labels = (
-            edges
-            | 'LabelCandidates' >> beam.FlatMap(lambda e: [(max(e), min(e)), (min(e), min(e))])
-            | 'SmallestLabel' >> beam.CombinePerKey(min))
+    def expand(self, pair_lists):
+        steps = StarSteps(self._shards, self._rounds)
         unconverged = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_unconverged_nodes')
-        for j in range(POINTER_JUMPS):
-            last = j == POINTER_JUMPS - 1
 
-            def jump(item, last=last):
-                parent, grouped = item
-                grand = list(grouped['parent_label']) or [parent]
-                for child in grouped['children']:
-                    if last and grand[0] != parent:
-                        unconverged.inc()
-                        LOG.warning('reuse cluster of %s not converged; raise --dedup-rounds', child)
-                    yield child, grand[0]
+        def sent(step):
+            return lambda item: step(item[1]).items()
 
-            labels = (
-                {'children': labels | f'ByParent{j}' >> beam.Map(lambda kv: (kv[1], kv[0])),
-                 'parent_label': labels}
-                | f'JoinParent{j}' >> beam.CoGroupByKey()
-                | f'Jump{j}' >> beam.FlatMap(jump))
-        return labels
+        messages = pair_lists | 'ToShards' >> beam.FlatMap(lambda edges: steps.first(edges).items())
+        for i in range(self._rounds):
+            last = i == self._rounds - 1
+            messages = (
+                messages
+                | f'LargeStarGroup{i}' >> beam.GroupByKey()
+                | f'LargeStar{i}' >> beam.FlatMap(sent(steps.large_star))
+                | f'SmallStarGroup{i}' >> beam.GroupByKey()
+                | f'SmallStar{i}' >> beam.FlatMap(sent(lambda m, last=last: steps.small_star(m, last))))
+        messages = (
+            messages
+            | 'LabelGroup' >> beam.GroupByKey()
+            | 'SmallestLabel' >> beam.FlatMap(sent(steps.labels)))
+
+        def last_jump(item):
+            jumped, late = steps.last_jump(item[1])
+            if late:
+                unconverged.inc(len(late))
+                for child in late:
+                    LOG.warning('reuse cluster of %s not converged; raise --dedup-rounds', child)
+            if jumped:
+                yield jumped
+
+        for j in range(POINTER_JUMPS - 1):
+            messages = (
+                messages
+                | f'JoinParent{j}' >> beam.GroupByKey()
+                | f'Jump{j}' >> beam.FlatMap(sent(steps.jump)))
+        j = POINTER_JUMPS - 1
+        return (
+            messages
+            | f'JoinParent{j}' >> beam.GroupByKey()
+            | f'Jump{j}' >> beam.FlatMap(last_jump))

@@ -171,7 +171,8 @@ def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Iterable[Tuple[
 
 class VerifyCandidates(beam.PTransform):
     """(earlier doc_id, [(index, later doc_id, later index), ...]) candidate
-    pairs, with DocSignature keyed by doc_id -> ReuseEdge."""
+    pairs, with DocSignature keyed by doc_id -> [ReuseEdge, ...]: one list
+    per later article that has verified edges (its edges with all sources)."""
 
     def __init__(self, signatures_by_doc, policy: VerifyPolicy = VerifyPolicy()):
         super().__init__()
@@ -194,7 +195,8 @@ class VerifyCandidates(beam.PTransform):
             for signature in grouped['signatures']:
                 edges = verify_pairs(signature, sources, policy)
                 verified.inc(len(edges))
-                yield from edges
+                if edges:
+                    yield edges
 
         with_sources = (
             {'pairs': pairs, 'signatures': self._signatures}
