@@ -83,5 +83,5 @@ def clean_articles(records, read_rejects, options: IngestOptions):
     docs = articles | 'DetectLanguage' >> DetectLanguage() | 'SplitPassages' >> SplitPassages()
     rejects = ((read_rejects, decode_rejects, html_rejects, extract_rejects)
                | 'AllRejects' >> beam.Flatten()
-               | 'KeepLargeRawByReference' >> beam.Map(lambda r: r.without_inline_raw(limits.max_inline_raw_bytes)))
+               | 'KeepLargeRawByReference' >> beam.Map(lambda r: r.with_raw_kept(limits.max_inline_raw_bytes)))
     return docs, rejects

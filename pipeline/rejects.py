@@ -9,12 +9,10 @@ inline, from the input file at `raw_path` / `raw_offset`.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections import Counter, defaultdict
 from typing import List, Optional, Sequence
 
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 
@@ -29,36 +27,8 @@ def reject_bytes(row: dict) -> Optional[bytes]:
     by reference. None when neither is available (the file has gone)."""
     if row.get('raw') is not None:
         return row['raw']
-    path, offset, size = row.get('raw_path'), row.get('raw_offset'), row.get('size_bytes') or 0
-    if not path or offset is None:
-        return None
-    from transforms.read_dumps import decompressing_reader, sniff_compression
-    try:
-        raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-    except Exception:
-        return None
-    with raw:
-        buffered = io.BufferedReader(raw) if not hasattr(raw, 'peek') else raw
-        stream = decompressing_reader(buffered, sniff_compression(buffered.peek(8)[:8]))
-        _skip(stream, offset)
-        if _is_warc(stream):   # a WARC reference is to the whole record; raw was its HTTP body
-            from warcio.archiveiterator import ArchiveIterator
-            for record in ArchiveIterator(stream, arc2warc=True):
-                return record.content_stream().read()
-            return None
-        return stream.read(size)
-
-
-def _skip(stream, offset: int) -> None:
-    while offset > 0:
-        chunk = stream.read(min(offset, 1 << 20))
-        if not chunk:
-            return
-        offset -= len(chunk)
-
-
-def _is_warc(stream) -> bool:
-    return hasattr(stream, 'peek') and stream.peek(5)[:5] == b'WARC/'
+    from transforms.read_dumps import read_back
+    return read_back(row.get('raw_path'), row.get('raw_offset'), row.get('size_bytes') or 0)
 
 
 def summary_table(rows: Sequence[dict]) -> str:

@@ -188,9 +188,13 @@ def test_rejects_command_summarises_and_gives_back_bytes(bad_run, capsys, tmp_pa
     assert rejects_cli.main([str(bad_run['output']), '--raw', 'no-such-uri']) == 2
 
 
-def test_every_reject_can_be_read_back_by_reference(tmp_path):
+@pytest.mark.parametrize('max_inline', [0, None])
+def test_every_reject_can_be_read_back_by_reference(tmp_path, max_inline):
     """With --max-inline-raw-bytes 0 nothing is inline; each reject's bytes
-    come back from the input files, whatever the format and compression."""
+    come back from the input files, whatever the format and compression.
+    With the default, every reject holds its bytes inline, also those of a
+    page rejected after extraction (drafts do not carry their bytes through
+    the steps: they are read back from the input for the reject)."""
     from tests.conftest import warc_bytes, dev_html
     corpus = tmp_path / 'in'
     corpus.mkdir()
@@ -202,7 +206,8 @@ def test_every_reject_can_be_read_back_by_reference(tmp_path):
         ('https://e.org/c', 'text/html', b'<html><body>gone</body></html>', '410 Gone')]))
     (corpus / 'deep.html').write_bytes(b'<html><body>' + b'<div>' * 400 + b'x' + b'</div>' * 400 + b'</body></html>')
     output = tmp_path / 'out'
-    summary = run(['--input', str(corpus / '*'), '--output', str(output), '--quiet', '--max-inline-raw-bytes', '0'])
+    limits = ['--max-inline-raw-bytes', str(max_inline)] if max_inline is not None else []
+    summary = run(['--input', str(corpus / '*'), '--output', str(output), '--quiet', *limits])
     assert_accounted(output, summary)
     rows = ds.dataset(output / 'rejects').to_table().to_pylist()
     assert len(rows) == summary['rejected'] == 7
@@ -212,9 +217,15 @@ def test_every_reject_can_be_read_back_by_reference(tmp_path):
         'crawl.warc.gz#1': b'\x89PNG' + bytes(300), 'crawl.warc.gz#3': b'<html><body>gone</body></html>',
         'deep.html': (corpus / 'deep.html').read_bytes(),
     }
+    assert {row['stage'] for row in rows} >= {'read', 'parse', 'decode', 'extract'}
     for row in rows:
         name = row['source_uri'][len(str(corpus)) + 1:]
-        assert row['raw'] is None and row['raw_path'] == str(corpus / name.split('#')[0]), name
+        assert row['raw_path'] == str(corpus / name.split('#')[0]), name
+        assert row['size_bytes'] == len(expected[name]), name
+        if max_inline == 0:
+            assert row['raw'] is None, name
+        else:
+            assert row['raw'] == expected[name], name
         assert rejects_cli.reject_bytes(row) == expected[name], name
 
 

@@ -272,7 +272,8 @@ def draft_from_decoded(record: RawRecord, decoded: Decoded) -> Draft:
                          published_date=record_date, date_source='record' if record_date else 'none')
     common = dict(doc_id=make_doc_id(record.source_uri), source_uri=record.source_uri, format=record.format,
                   content_kind=record.content_kind, url=record.url, known=known,
-                  raw=record.original, raw_path=record.raw_path, raw_offset=record.raw_offset)
+                  raw=b'' if record.raw_path else record.original, raw_path=record.raw_path,
+                  raw_offset=record.raw_offset, raw_size=len(record.original))
     if record.content_kind == 'html':
         return Draft(html=decoded.text, **common)
     lines = tuple(Line(i, line) for i, line in enumerate(decoded.text.splitlines()))

@@ -550,6 +550,37 @@ def resolve_pattern(pattern: str) -> str:
 _GLOB_CHARS = frozenset('*?[')
 
 
+def read_back(path: Optional[str], offset: Optional[int], size: int) -> Optional[bytes]:
+    """The `size` original bytes of a record at `offset` in the decompressed
+    content of `path` (for a WARC file, the HTTP body of the record there),
+    read again from the input: what a reject kept by reference holds. None
+    when the file cannot be read."""
+    if not path or offset is None:
+        return None
+    try:
+        raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+    except Exception:
+        return None
+    with raw:
+        buffered = io.BufferedReader(raw) if not hasattr(raw, 'peek') else raw
+        stream = decompressing_reader(buffered, sniff_compression(buffered.peek(8)[:8]))
+        _skip(stream, offset)
+        if hasattr(stream, 'peek') and stream.peek(5)[:5] == b'WARC/':
+            from warcio.archiveiterator import ArchiveIterator   # the reference is to the whole record
+            for record in ArchiveIterator(stream, arc2warc=True):
+                return record.content_stream().read()
+            return None
+        return stream.read(size)
+
+
+def _skip(stream, offset: int) -> None:
+    while offset > 0:
+        chunk = stream.read(min(offset, 1 << 20))
+        if not chunk:
+            return
+        offset -= len(chunk)
+
+
 def match_pattern(pattern: str) -> list:
     """The files a pattern names, sorted. A pattern that is the exact name of
     a file (`dump*1.txt`, `page[2].html`) names that file only: glob

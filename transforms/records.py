@@ -56,8 +56,20 @@ class Reject:
     def of(cls, item, stage: str, error: str, message: str) -> 'Reject':
         """The reject of a RawRecord or Draft, with its original bytes and where they are."""
         raw = item.original if isinstance(item, RawRecord) else item.raw
-        return cls(item.source_uri, stage, error, message, len(raw), raw, item.raw_path,
+        size = len(raw) or getattr(item, 'raw_size', 0)
+        return cls(item.source_uri, stage, error, message, size, raw, item.raw_path,
                    item.raw_offset if item.raw_path else None)
+
+    def with_raw_kept(self, max_inline_bytes: int) -> 'Reject':
+        """`raw` inline up to `max_inline_bytes`, else by reference only: a
+        draft's reject (its bytes were not carried through the steps after
+        decoding) reads them back from the input when they are small enough."""
+        if not self.raw and self.raw_path is not None and 0 < self.size_bytes <= max_inline_bytes:
+            from transforms.read_dumps import read_back
+            raw = read_back(self.raw_path, self.raw_offset, self.size_bytes)
+            if raw is not None:
+                return replace(self, raw=raw)
+        return self.without_inline_raw(max_inline_bytes)
 
     def without_inline_raw(self, max_inline_bytes: int) -> 'Reject':
         """The same reject with `raw` dropped when it is larger than
@@ -185,6 +197,11 @@ class Draft:
     fields: HeaderFields = HeaderFields()
     known: HeaderFields = HeaderFields()   # what the record itself said (JSON title/date): wins over guesses
     cuts: tuple = ()            # tuple[Cut, ...]
-    raw: bytes = b''            # original bytes, kept for a reject if no body is left
-    raw_path: Optional[str] = None   # where `raw` is in the input (see RawRecord)
+    # The original bytes, for a reject if no body is left: only when they
+    # cannot be read back from raw_path/raw_offset (records made in memory).
+    # Carrying a page's bytes through every step, shuffle and buffer cost
+    # more memory than everything else a draft holds (Reject.with_raw_kept).
+    raw: bytes = b''
+    raw_path: Optional[str] = None   # where the original bytes are in the input (see RawRecord)
     raw_offset: int = 0
+    raw_size: int = 0                # how many there are
