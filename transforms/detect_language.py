@@ -14,6 +14,7 @@ from typing import Tuple
 import apache_beam as beam
 
 from transforms.records import Article
+from transforms.worker import freeze_loaded_models
 
 NAMESPACE = 'news_ingest'
 UNDETERMINED = 'und'
@@ -139,6 +140,7 @@ class _DetectLanguageFn(beam.DoFn):
     def setup(self):
         self._detector = LanguageDetector()
         self._undetermined = beam.metrics.Metrics.counter(NAMESPACE, 'language_undetermined')
+        freeze_loaded_models()
 
     def process(self, article: Article):
         language, prob = self._detector.detect(article.text)

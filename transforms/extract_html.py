@@ -52,6 +52,7 @@ from trafilatura.utils import line_processing, load_html
 from transforms.progress import PROGRESS
 from transforms.records import Draft, HeaderFields, Line, Reject
 from transforms.recurring_lines import site_of_url
+from transforms.worker import freeze_loaded_models
 
 NAMESPACE = 'news_ingest'
 
@@ -1057,6 +1058,7 @@ class _ExtractHtmlFn(beam.DoFn):
         self._extractor = HtmlExtractor()
         self._pages = beam.metrics.Metrics.counter(NAMESPACE, 'html_pages')
         self._rejected = beam.metrics.Metrics.counter(NAMESPACE, 'rejected_extract')
+        freeze_loaded_models()
 
     def process(self, draft: Draft):
         if draft.content_kind != 'html':

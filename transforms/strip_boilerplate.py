@@ -30,6 +30,7 @@ import apache_beam as beam
 from transforms.records import Cut, Draft, HeaderFields, Line
 from transforms.split_headers import (STOPWORDS, _is_image_credit, _norm_ws, _words,
                                       looks_like_name, split_headers)
+from transforms.worker import freeze_loaded_models
 
 
 __all__ = ['BoilerplateRules', 'LineClassifier', 'assemble_paragraphs', 'clean_text_dump',
@@ -608,6 +609,7 @@ class _StripBoilerplateFn(beam.DoFn):
     def setup(self):
         self._model = default_classifier() if self._use_model else BoilerplateRules()
         self._cut = beam.metrics.Metrics.counter('news_ingest', 'boilerplate_lines_cut')
+        freeze_loaded_models()
 
     def process(self, draft: Draft):
         stripped = strip_draft(self._model, draft)
