@@ -140,6 +140,11 @@ def summary_json(summary: dict) -> bytes:
     return json.dumps(summary, indent=2, sort_keys=True).encode()
 
 
+def report_runner(runner) -> str:
+    """The runner the report names: as given (`DataflowRunner`), or the local runner object's class."""
+    return runner if isinstance(runner, str) else f'{type(runner).__name__} (local)'
+
+
 def write_summary(output: str, summary: dict) -> None:
     from transforms.write_tables import join_path, write_file
     write_file(join_path(output, *SUMMARY_PATH.split('/')), summary_json(summary))
@@ -192,9 +197,8 @@ def run(argv: Sequence[str]) -> dict:
         # complete output never shows the report of an earlier run. A report
         # that cannot be made never fails the run (summary.json says why).
         from pipeline.report import report_files
-        runner_name = runner if isinstance(runner, str) else f'{type(runner).__name__} (local)'
         publish_tables(options.output, staging, keep=(index_staging,),
-                       files=report_files(staging, summary, runner_name))
+                       files=report_files(staging, summary, report_runner(runner)))
         if index_staging:
             import schemas
             publish_tables(options.dedup_index, index_staging, tables=(schemas.DEDUP_INDEX_TABLE,),
@@ -269,8 +273,7 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
     # Then the report, over every row in OUTPUT; summary.json is rewritten
     # with it (or with `report_error`: a report never fails the run).
     from pipeline.report import write_report
-    write_report(options.output, summary, runner if isinstance(runner, str) else f'{type(runner).__name__} (local)',
-                 scope=STREAM_REPORT_SCOPE)
+    write_report(options.output, summary, report_runner(runner), scope=STREAM_REPORT_SCOPE)
     return summary
 
 

@@ -41,13 +41,15 @@ class ProgressLog:
         self._emit = emit
         self._lock = threading.Lock()
         self.counts = dict.fromkeys(COUNTS, 0)
+        self.run: Optional[str] = None
+        self.total_files = 0
         self._started: Optional[float] = None
         self._last: Optional[float] = None
 
     def configure(self, settings: ProgressSettings) -> None:
         """Called by the reading step of each worker with the job's settings."""
         with self._lock:
-            if settings.run != getattr(self, 'run', None):
+            if settings.run != self.run:
                 self.counts = dict.fromkeys(COUNTS, 0)
                 self._started = self._last = None
             self.run = settings.run
@@ -74,8 +76,7 @@ class ProgressLog:
     def line(self, now: Optional[float] = None) -> str:
         c = self.counts
         elapsed = max(1e-9, (self._clock() if now is None else now) - (self._started or 0.0))
-        total = getattr(self, 'total_files', 0)
-        files = f'{c["files"]:,}/{total:,} files' if total else f'{c["files"]:,} files'
+        files = f'{c["files"]:,}/{self.total_files:,} files' if self.total_files else f'{c["files"]:,} files'
         written = f', {c["written"]:,} written' if c['written'] else ''
         return (f'progress: {files} read, {c["records"]:,} records, {c["articles"]:,} articles{written}, '
                 f'{c["rejects"]:,} rejected; {c["records"] / elapsed:,.1f} records/s, '

@@ -198,9 +198,9 @@ class Draft:
     known: HeaderFields = HeaderFields()   # what the record itself said (JSON title/date): wins over guesses
     cuts: tuple = ()            # tuple[Cut, ...]
     # The original bytes, for a reject if no body is left: only when they
-    # cannot be read back from raw_path/raw_offset (records made in memory).
-    # Carrying a page's bytes through every step, shuffle and buffer cost
-    # more memory than everything else a draft holds (Reject.with_raw_kept).
+    # cannot be read back from raw_path/raw_offset (records made in memory);
+    # otherwise a reject reads them back (Reject.with_raw_kept) rather than
+    # every draft pickling its page's bytes through each shuffle and buffer.
     raw: bytes = b''
     raw_path: Optional[str] = None   # where the original bytes are in the input (see RawRecord)
     raw_offset: int = 0
