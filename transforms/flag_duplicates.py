@@ -37,7 +37,8 @@ from transforms.passage_signatures import (DocSignature, PassageSignatures, Sign
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
 from transforms.reuse_clusters import DEFAULT_ROUNDS, ResolveClusters, ShardOf, connected_components
 from transforms.split_passages import passage_id
-from transforms.verify_candidates import ReuseEdge, VerifyCandidates, VerifyPolicy, verify_in_memory
+from transforms.verify_candidates import (ReuseEdge, VerifyCandidates, VerifyPolicy, edges_from_wire,
+                                          edges_to_wire, verify_in_memory)
 
 NAMESPACE = 'news_ingest'
 
@@ -295,7 +296,7 @@ class FlagDuplicatePassages(beam.PTransform):
             | 'VerifyCandidates' >> VerifyCandidates(by_doc, settings.policy))
         labels = (
             edges
-            | 'EdgeNodes' >> beam.Map(lambda doc_edges: [(e.earlier, e.later) for e in doc_edges])
+            | 'EdgeNodes' >> beam.Map(lambda doc_edges: [(earlier, later) for earlier, later, _, _ in doc_edges])
             | 'ResolveClusters' >> ResolveClusters(settings.rounds, settings.shards))
 
         duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
@@ -304,7 +305,7 @@ class FlagDuplicatePassages(beam.PTransform):
         def apply(item):
             doc_id, grouped = item
             doc_labels = [label for batch in grouped['labels'] for label in batch]
-            doc_edges = [edge for batch in grouped['edges'] for edge in batch]
+            doc_edges = [edge for batch in grouped['edges'] for edge in edges_from_wire(batch)]
             matches = passage_matches(doc_id, doc_labels, doc_edges)
             current_docs = list(grouped['docs'])
             yield from (beam.pvalue.TaggedOutput('members', m)
@@ -323,7 +324,8 @@ class FlagDuplicatePassages(beam.PTransform):
             {'docs': docs | 'KeyDocs' >> beam.Map(lambda d: (d.article.doc_id, d)),
              'signatures': by_doc,
              'labels': labels | 'LabelsByDoc' >> beam.FlatMap(labels_by_doc),
-             'edges': edges | 'EdgesByDoc' >> beam.FlatMap(edges_by_doc)}
+             'edges': edges | 'EdgesByDoc' >> beam.FlatMap(
+                 lambda rows: [(doc_id, edges_to_wire(doc_edges)) for doc_id, doc_edges in edges_by_doc(edges_from_wire(rows))])}
             | 'JoinResults' >> beam.CoGroupByKey()
             | 'ApplyMatches' >> beam.FlatMap(apply).with_outputs('members', 'index', main='articles'))
 

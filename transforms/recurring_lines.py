@@ -44,7 +44,7 @@ import posixpath
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from urllib.parse import urlsplit
 
 import apache_beam as beam
@@ -180,36 +180,92 @@ def cut_recurring_lines(draft: Draft, recurring: Container) -> Draft:
 # Beam wrapper.
 # --------------------------------------------------------------------------
 
-class _DocsAndWords(beam.CombineFn):
-    """(articles a line is in, its largest word count). The largest, so a line
-    that is long in any copy gets the long-line rules, which keep more."""
+#: shards the long lines of every source meet in to count their sources
+LONG_LINE_SHARDS = 16
 
-    def create_accumulator(self) -> Tuple[int, int]:
-        return 0, 0
 
-    def add_input(self, accumulator: Tuple[int, int], n_words: int) -> Tuple[int, int]:
-        docs, words = accumulator
-        return docs + 1, max(words, n_words)
+class SourceLineStats(beam.CombineFn):
+    """One source's articles (each as its line keys) -> (articles, {line key:
+    (articles it is in, its largest word count)}). The largest, so a line
+    that is long in any copy gets the long-line rules, which keep more.
 
-    def merge_accumulators(self, accumulators: Iterable[Tuple[int, int]]) -> Tuple[int, int]:
-        docs, words = 0, 0
-        for more_docs, more_words in accumulators:
-            docs, words = docs + more_docs, max(words, more_words)
-        return docs, words
+    One accumulator per source rather than one element per line: Beam
+    combines each bundle's articles before the shuffle, and a worker holds
+    one source's distinct lines (about 100 bytes each) at a time."""
 
-    def extract_output(self, accumulator: Tuple[int, int]) -> Tuple[int, int]:
+    def create_accumulator(self):
+        return 0, {}
+
+    def add_input(self, accumulator, keys):
+        docs, stats = accumulator
+        for key, n_words in keys:
+            seen, words = stats.get(key, (0, 0))
+            stats[key] = (seen + 1, max(words, n_words))
+        return docs + 1, stats
+
+    def merge_accumulators(self, accumulators):
+        docs, stats = 0, {}
+        for more_docs, more_stats in accumulators:
+            docs += more_docs
+            if not stats:
+                stats = dict(more_stats)
+                continue
+            for key, (seen, n_words) in more_stats.items():
+                had, words = stats.get(key, (0, 0))
+                stats[key] = (had + seen, max(words, n_words))
+        return docs, stats
+
+    def extract_output(self, accumulator):
         return accumulator
+
+
+def long_line_shard(key: str, shards: int = LONG_LINE_SHARDS) -> int:
+    return int(key[:8], 16) % shards   # keys are hex digests
+
+
+def short_recurring(source_docs: int, stats: dict, policy: RecurrencePolicy) -> List[str]:
+    """The short lines of a source that are its boilerplate (no other source needed)."""
+    return sorted(key for key, (docs, words) in stats.items()
+                  if not policy.is_long(words) and policy.is_boilerplate(docs, source_docs, 1, words))
+
+
+def long_lines_by_shard(source: str, source_docs: int, stats: dict, policy: RecurrencePolicy,
+                        shards: int = LONG_LINE_SHARDS) -> Dict[int, tuple]:
+    """shard -> (source, its long line keys there, those of them it would cut
+    if no other source printed them): what the shards count sources with."""
+    out: Dict[int, tuple] = {}
+    for key, (docs, words) in stats.items():
+        if policy.is_long(words):
+            shard = long_line_shard(key, shards)
+            long_keys, would_cut = out.setdefault(shard, (source, [], []))[1:]
+            long_keys.append(key)
+            if policy.is_boilerplate(docs, source_docs, 1, words):
+                would_cut.append(key)
+    return out
+
+
+def long_recurring(shard_sources: Iterable[tuple]) -> List[Tuple[str, str]]:
+    """(source, key) of the long lines of one shard that are boilerplate: in
+    no other source as a long line (elsewhere they would be wire copy)."""
+    shard_sources = list(shard_sources)
+    sources_per_key: Dict[str, int] = {}
+    for _, long_keys, _ in shard_sources:
+        for key in long_keys:
+            sources_per_key[key] = sources_per_key.get(key, 0) + 1
+    return sorted((source, key) for source, _, would_cut in shard_sources
+                  for key in would_cut if sources_per_key[key] < 2)
 
 
 class FindRecurringLines(beam.PTransform):
     """Drafts -> (source, key) pairs, one per line key that is boilerplate for
     that source under `policy`.
 
-    Copies of one article (same prose lines) count once. Counts are Beam
-    aggregations: articles per (source, key) and per source, sources per key
-    for long lines only. Both are joined by key (no side inputs), so the
-    step runs the same per window in streaming, where it learns each site's
-    recurring lines from the window's articles.
+    Copies of one article (same prose lines) count once. Each source's line
+    counts are one combined element (`SourceLineStats`); short lines are
+    decided there, long ones after their sources are counted in
+    `LONG_LINE_SHARDS` shards. No side inputs, so the step runs the same
+    per window in streaming, where it learns each site's recurring lines
+    from the window's articles.
     """
 
     def __init__(self, policy: RecurrencePolicy = RecurrencePolicy()):
@@ -224,74 +280,35 @@ class FindRecurringLines(beam.PTransform):
             keys = tuple(draft_line_keys(draft))
             return (source_of(draft), article_fingerprint(keys, policy.long_words)), keys
 
-        def keyed_lines(item):
-            (source, _), keys = item
-            for key, n_words in keys:
-                yield (source, key), n_words
+        def short_lines(item):
+            source, (source_docs, stats) = item
+            keys = short_recurring(source_docs, stats, policy)
+            recurring_lines.inc(len(keys))
+            return [(source, key) for key in keys]
 
-        # ((source, fingerprint), line keys): copies of one article count once
-        articles = (
+        def long_lines(item):
+            pairs = long_recurring(item[1])
+            recurring_lines.inc(len(pairs))
+            return pairs
+
+        # (source, (articles, {key: (articles, words)})): copies of one article count once
+        per_source = (
             drafts
             | 'TextOnly' >> beam.Filter(lambda draft: draft.content_kind == 'text')
             | 'ArticleLines' >> beam.Map(article_lines)
-            | 'OneCopyPerArticle' >> beam.CombinePerKey(min))
-        docs_per_source = (
-            articles
-            | 'KeySource' >> beam.Map(lambda item: (item[0][0], 1))
-            | 'CountArticlesPerSource' >> beam.CombinePerKey(sum))
-
-        # ((source, key), (articles, words)): one element per line of a site.
-        line_stats = (
-            articles
-            | 'KeyLines' >> beam.FlatMap(keyed_lines)
-            | 'CountArticlesPerLine' >> beam.CombinePerKey(_DocsAndWords()))
-
-        # Lines in fewer than min_docs articles of their site are never
-        # boilerplate, whatever the other counts say: drop them before joins.
-        candidates = line_stats | 'Recurring' >> beam.Filter(
-            lambda item: item[1][0] >= policy.min_docs)
-        split = candidates | 'ByLength' >> beam.Partition(
-            lambda item, _: int(policy.is_long(item[1][1])), 2)
-        short_candidates, long_candidates = split[0], split[1]
-
+            | 'OneCopyPerArticle' >> beam.CombinePerKey(min)
+            | 'KeySource' >> beam.Map(lambda item: (item[0][0], item[1]))
+            | 'CountLinesPerSource' >> beam.CombinePerKey(SourceLineStats()))
+        short = per_source | 'ShortRecurring' >> beam.FlatMap(short_lines)
         # Every site a long line is in counts, also sites where it is rare:
         # one copy elsewhere is what marks a sentence as wire copy.
-        sources_per_key = (
-            line_stats
-            | 'LongLines' >> beam.Filter(lambda item: policy.is_long(item[1][1]))
-            | 'OnePerSource' >> beam.Map(lambda item: (item[0][1], 1))
-            | 'CountSourcesPerKey' >> beam.CombinePerKey(sum))
-
-        def with_sources(item):
-            key, grouped = item
-            n_sources = sum(grouped['n_sources'])
-            for source, docs, words in grouped['candidates']:
-                yield source, (key, docs, words, n_sources)
-
-        # (source, (key, articles, words, sources)); n_sources is not
-        # consulted for short lines (see is_long).
-        short_lines = short_candidates | 'ShortBySource' >> beam.Map(
-            lambda item: (item[0][0], (item[0][1], item[1][0], item[1][1], 1)))
-        long_lines = (
-            {'candidates': long_candidates | 'CandidatesByLineKey' >> beam.Map(
-                lambda item: (item[0][1], (item[0][0],) + tuple(item[1]))),
-             'n_sources': sources_per_key}
-            | 'JoinSourcesPerKey' >> beam.CoGroupByKey()
-            | 'LongBySource' >> beam.FlatMap(with_sources))
-
-        def decide(item):
-            source, grouped = item
-            source_docs = sum(grouped['source_docs'])
-            for key, docs, words, n_sources in grouped['lines']:
-                if policy.is_boilerplate(docs, source_docs or docs, n_sources, words):
-                    recurring_lines.inc()
-                    yield source, key
-
-        return (
-            {'lines': (short_lines, long_lines) | 'CandidateLines' >> beam.Flatten(),
-             'source_docs': docs_per_source}
-            | 'JoinArticlesPerSource' >> beam.CoGroupByKey()
-            | 'Decide' >> beam.FlatMap(decide))
+        long = (
+            per_source
+            | 'LongLinesByShard' >> beam.FlatMap(
+                lambda item: long_lines_by_shard(item[0], item[1][0], item[1][1], policy).items())
+            | 'GroupByShard' >> beam.GroupByKey()
+            | 'LongRecurring' >> beam.FlatMap(long_lines))
+        return (short, long) | 'Recurring' >> beam.Flatten()
 
 
 class CutRecurringLines(beam.PTransform):
