@@ -14,7 +14,7 @@ from transforms.read_dumps import (DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_MAX_INLINE
                                    INPUT_FORMATS, InputLimits)
 from transforms.candidate_pairs import DEFAULT_SHARDS
 from transforms.flag_duplicates import MIN_PASSAGE_WORDS
-from transforms.reuse_clusters import DEFAULT_ROUNDS
+from transforms.reuse_clusters import DEFAULT_ROUNDS, IN_MEMORY_EDGES
 from transforms.recurring_lines import RecurrencePolicy
 from transforms.ingest_windows import DEFAULT_ALLOWED_LATENESS_MINUTES, DEFAULT_WINDOW_MINUTES
 from transforms.remember_passages import DEFAULT_RETENTION_DAYS
@@ -38,6 +38,7 @@ class IngestOptions:
     dedup_index: Optional[str] = None
     dedup_shards: int = DEFAULT_SHARDS
     dedup_rounds: int = DEFAULT_ROUNDS
+    dedup_memory_edges: int = IN_MEMORY_EDGES
     run_id: Optional[str] = None
     quiet: bool = False
     progress_interval: float = 10.0
@@ -94,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
                              '24 bytes x passages x 32 bands / shards (default %(default)s)')
     parser.add_argument('--dedup-rounds', type=int, default=DEFAULT_ROUNDS,
                         help='Large-Star/Small-Star rounds of cluster resolution (default %(default)s)')
+    parser.add_argument('--dedup-memory-edges', type=int, default=IN_MEMORY_EDGES, metavar='N',
+                        help='resolve the reuse graph in one element by union-find when it has at most N '
+                             'verified edges (about 250 bytes each), by the sharded rounds above that; '
+                             '0: always the rounds (default %(default)s)')
     parser.add_argument('--run-id', default=None,
                         help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
     parser.add_argument('--quiet', action='store_true', help='print only the summary (no progress lines)')
@@ -132,6 +137,8 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         raise UsageError('--recurring-min-docs must be at least 2 (one article is no recurrence)')
     if known.progress_interval < 0:
         raise UsageError('--progress-interval must be >= 0')
+    if known.dedup_memory_edges < 0:
+        raise UsageError('--dedup-memory-edges must be >= 0')
     if known.dedup_shards < 1 or known.dedup_rounds < 1:
         raise UsageError('--dedup-shards and --dedup-rounds must be at least 1')
     if known.poll_interval <= 0 or known.window_minutes <= 0 or known.retention_days <= 0:
@@ -150,7 +157,8 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         max_inline_raw_bytes=known.max_inline_raw_bytes, min_passage_words=known.min_passage_words,
         boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
         dedup_index=known.dedup_index.rstrip('/') if known.dedup_index else None,
-        dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds, run_id=known.run_id, quiet=known.quiet,
+        dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds,
+        dedup_memory_edges=known.dedup_memory_edges, run_id=known.run_id, quiet=known.quiet,
         progress_interval=0.0 if known.quiet else known.progress_interval,
         streaming=known.streaming, poll_interval=known.poll_interval, max_idle=known.max_idle,
         window_minutes=known.window_minutes, allowed_lateness_minutes=known.allowed_lateness_minutes,

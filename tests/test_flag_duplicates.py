@@ -12,7 +12,7 @@ from transforms.flag_duplicates import (DedupSettings, apply_matches, detect_reu
                                         normalize_passage, remove_spans, sign_doc)
 from transforms.passage_signatures import PassageSignatures, node_key, parse_node_key, shingle_overlap
 from transforms.records import Article, DocPassages
-from transforms.reuse_clusters import connected_components, labels_from_edges, star_rounds_in_memory
+from transforms.reuse_clusters import IN_MEMORY_EDGES, connected_components, labels_from_edges, star_rounds_in_memory
 from transforms.split_passages import split_passages
 
 SENTENCE = ('Despite having a border with the North and relatively cordial relations that Putin has seemed '
@@ -232,7 +232,8 @@ def test_index_from_an_earlier_run_flags_copies_but_not_the_article_itself():
     assert again.clusters == [] and again.matches['wire'] == []
 
 
-def test_beam_graph_matches_the_in_memory_reference():
+@pytest.mark.parametrize('in_memory_edges', [IN_MEMORY_EDGES, 0], ids=['graph in memory', 'sharded rounds'])
+def test_beam_graph_matches_the_in_memory_reference(in_memory_edges):
     import apache_beam as beam
     from apache_beam.testing.test_pipeline import TestPipeline
     from apache_beam.testing.util import assert_that, equal_to
@@ -253,7 +254,8 @@ def test_beam_graph_matches_the_in_memory_reference():
                       for ms in reference.matches.values() for m in ms)
     assert sum(e[1] for e in expected) >= 50
     with TestPipeline() as p:
-        out = p | beam.Create(docs) | FlagDuplicatePassages(DedupSettings(shards=5, rounds=3))
+        out = p | beam.Create(docs) | FlagDuplicatePassages(DedupSettings(shards=5, rounds=3,
+                                                                          in_memory_edges=in_memory_edges))
         rows = out['articles'] | beam.FlatMap(lambda d: [
             (m.passage_id, m.is_duplicate, m.cluster_id, m.canonical_passage_id, m.similarity)
             for _, m in d.passages if m])

@@ -146,7 +146,7 @@ def test_beam_transform_matches_resolve_in_shards(rounds, caplog):
     batches = [edges[i:i + 13] for i in range(0, len(edges), 13)]
     caplog.set_level(logging.WARNING)
     p = TestPipeline()
-    out = p | beam.Create(batches, reshuffle=False) | ResolveClusters(rounds, shards=7)
+    out = p | beam.Create(batches, reshuffle=False) | ResolveClusters(rounds, shards=7, in_memory_edges=0)
     assert_that(out | beam.FlatMap(lambda batch: batch), equal_to(sorted(labels.items())))
     result = p.run()
     result.wait_until_finish()
@@ -154,3 +154,44 @@ def test_beam_transform_matches_resolve_in_shards(rounds, caplog):
     assert (counter.committed if counter else 0) == len(unconverged)
     logged = [r.args[0] for r in caplog.records if 'not converged' in r.getMessage()]
     assert sorted(logged) == sorted(unconverged)
+
+
+@pytest.mark.parametrize('limit', [10_000, 0])
+def test_a_graph_that_fits_is_resolved_in_memory_and_exactly(limit):
+    """Up to the edge limit the graph is resolved by union-find in one
+    element: converged even with a single round, where the rounds leave
+    labels unproven (and the counter says so); past it, the rounds run."""
+    import apache_beam as beam
+    from apache_beam.metrics.metric import MetricsFilter
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+    rnd = random.Random(21)
+    nodes = passage_nodes(rnd, 80, 5)
+    edges = random_path(rnd, nodes) + clique(nodes[:8]) + star(rnd, nodes[8:40])
+    exact = connected_components(edges)
+    rounds_labels, unconverged = resolve_in_shards(edges, 1, shards=7)
+    assert unconverged and rounds_labels != exact   # one round is not enough for this path
+    batches = [edges[i:i + 13] for i in range(0, len(edges), 13)]
+    p = TestPipeline()
+    out = p | beam.Create(batches, reshuffle=False) | ResolveClusters(1, shards=7, in_memory_edges=limit)
+    expected = exact if limit else rounds_labels
+    assert_that(out | beam.FlatMap(lambda batch: batch), equal_to(sorted(expected.items())))
+    if limit:   # one list per shard of the node, as the last pointer jump sends them
+        assert_that(out | beam.Map(lambda batch: len({ShardOf(7)(node) for node, _ in batch})),
+                    equal_to([1] * len({ShardOf(7)(node) for node in exact})), label='per shard')
+    result = p.run()
+    result.wait_until_finish()
+    [counter] = result.metrics().query(MetricsFilter().with_name('dedup_unconverged_nodes'))['counters'] or [None]
+    assert (counter.committed if counter else 0) == (0 if limit else len(unconverged))
+
+
+def test_edges_up_to_gives_up_past_the_limit():
+    from transforms.reuse_clusters import EdgesUpTo
+    fn = EdgesUpTo(3)
+    acc = fn.add_input(fn.create_accumulator(), [('a', 'b'), ('b', 'c')])
+    assert fn.extract_output(acc) == [('a', 'b'), ('b', 'c')]
+    assert fn.add_input(acc, [('c', 'd'), ('d', 'e')]) is None
+    assert fn.merge_accumulators([[('a', 'b')], None]) is None
+    assert fn.merge_accumulators([[('a', 'b'), ('b', 'c')], [('c', 'd')]]) == [('a', 'b'), ('b', 'c'), ('c', 'd')]
+    assert fn.merge_accumulators([[('a', 'b'), ('b', 'c')], [('c', 'd'), ('d', 'e')]]) is None
+    assert fn.add_input(None, [('x', 'y')]) is None

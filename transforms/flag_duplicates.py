@@ -35,7 +35,7 @@ from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key)
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
-from transforms.reuse_clusters import DEFAULT_ROUNDS, ResolveClusters, ShardOf, connected_components
+from transforms.reuse_clusters import DEFAULT_ROUNDS, IN_MEMORY_EDGES, ResolveClusters, ShardOf, connected_components
 from transforms.split_passages import passage_id
 from transforms.verify_candidates import (ReuseEdge, VerifyCandidates, VerifyPolicy, edges_from_wire,
                                           edges_to_wire, verify_in_memory)
@@ -55,6 +55,7 @@ class DedupSettings:
     policy: VerifyPolicy = VerifyPolicy()
     shards: int = DEFAULT_SHARDS
     rounds: int = DEFAULT_ROUNDS
+    in_memory_edges: int = IN_MEMORY_EDGES   # larger reuse graphs take the sharded rounds
 
 
 def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:
@@ -297,7 +298,7 @@ class FlagDuplicatePassages(beam.PTransform):
         labels = (
             edges
             | 'EdgeNodes' >> beam.Map(lambda doc_edges: [(earlier, later) for earlier, later, _, _ in doc_edges])
-            | 'ResolveClusters' >> ResolveClusters(settings.rounds, settings.shards))
+            | 'ResolveClusters' >> ResolveClusters(settings.rounds, settings.shards, settings.in_memory_edges))
 
         duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
         shards = settings.shards
