@@ -379,3 +379,33 @@ def test_copies_of_one_article_are_not_a_recurrence():
         found = pipeline | beam.Create(drafts) | FindRecurringLines()
         from apache_beam.testing.util import assert_that, is_empty
         assert_that(found, is_empty())
+
+
+# ------------------------------------------------------------------ per-source counts
+
+def test_source_line_stats_and_the_long_line_shards_decide_as_the_policy_says():
+    """The plain functions inside FindRecurringLines: a site's line counts
+    combine across bundles; a short line on most of its pages is cut; a long
+    disclaimer on most pages is cut unless another site printed the same
+    sentence (then it is wire copy and stays)."""
+    from transforms.recurring_lines import (SourceLineStats, long_line_shard, long_lines_by_shard, long_recurring,
+                                            short_recurring)
+    policy = RecurrencePolicy()
+    menu, teaser = line_key('Home | World | Sport'), line_key('He declined to comment.')
+    disclaimer = line_key('This article was produced with the support of a grant and may be republished freely.')
+    wire = line_key('The central bank raised its benchmark rate by a quarter point on Wednesday, its fourth rise.')
+    page = [(menu, 4), (disclaimer, 16), (wire, 17)]
+    fn = SourceLineStats()
+    half = [fn.add_input(fn.create_accumulator(), page) for _ in range(3)]
+    rest = fn.add_input(fn.add_input(fn.create_accumulator(), page[:1]), [(teaser, 4)])
+    docs, stats = fn.extract_output(fn.merge_accumulators([fn.merge_accumulators(half), rest]))
+    assert docs == 5 and stats[menu] == (4, 4) and stats[disclaimer] == (3, 16) and stats[teaser] == (1, 4)
+    assert short_recurring(docs, stats, policy) == [menu]          # the teaser is on 1 page of 5
+    elsewhere = {wire: (1, 17)}                                    # another site printed the wire sentence once
+    shards = {}
+    for source, source_docs, source_stats in (('site.example', docs, stats), ('other.example', 40, elsewhere)):
+        for shard, entry in long_lines_by_shard(source, source_docs, source_stats, policy).items():
+            assert all(long_line_shard(key) == shard for key in entry[1])
+            shards.setdefault(shard, []).append(entry)
+    found = sorted(pair for entries in shards.values() for pair in long_recurring(entries))
+    assert found == [('site.example', disclaimer)]
