@@ -237,7 +237,9 @@ def long_lines_by_shard(source: str, source_docs: int, stats: dict, policy: Recu
     for key, (docs, words) in stats.items():
         if policy.is_long(words):
             shard = long_line_shard(key, shards)
-            long_keys, would_cut = out.setdefault(shard, (source, [], []))[1:]
+            if shard not in out:
+                out[shard] = (source, [], [])
+            _, long_keys, would_cut = out[shard]
             long_keys.append(key)
             if policy.is_boilerplate(docs, source_docs, 1, words):
                 would_cut.append(key)

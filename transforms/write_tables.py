@@ -12,6 +12,7 @@ import re
 from typing import Dict, Optional
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 
 import schemas
@@ -40,17 +41,14 @@ def article_row(doc: FlaggedDoc) -> dict:
     }
 
 
-def _counted_article_row_list(doc: FlaggedDoc) -> list:
+def _counted_article_row(doc: FlaggedDoc) -> dict:
     PROGRESS.add(written=1)
-    return [article_row(doc)]
+    return article_row(doc)
 
 
-def _one_cluster_row(cluster: Cluster) -> list:
-    return [cluster_row(cluster)]
-
-
-def _one_reject_row(reject: Reject) -> list:
-    return [reject_row(reject)]
+def _single_row(row_fn):
+    """`row_fn` (record -> its one row) as RowTables' `to_rows`."""
+    return lambda record: [row_fn(record)]
 
 
 def passage_rows(doc: FlaggedDoc):
@@ -128,8 +126,7 @@ class RowTables(beam.PTransform):
             | 'ToTable' >> beam.Map(lambda batch: rows_table([row for rows in batch for row in rows], schema)))
 
 
-def rows_table(rows: list, schema):
-    import pyarrow as pa
+def rows_table(rows: list, schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
@@ -148,12 +145,12 @@ class WriteTables(beam.PTransform):
     def expand(self, pcolls: Dict[str, beam.PCollection]):
         docs, clusters, rejects = pcolls['articles'], pcolls['clusters'], pcolls['rejects']
         tables = {
-            'articles': docs | 'ArticleRows' >> RowTables(_counted_article_row_list, schemas.TABLES['articles']),
+            'articles': docs | 'ArticleRows' >> RowTables(_single_row(_counted_article_row), schemas.TABLES['articles']),
             'passages': docs | 'PassageRows' >> RowTables(passage_rows, schemas.TABLES['passages']),
-            'clusters': clusters | 'ClusterRows' >> RowTables(_one_cluster_row, schemas.TABLES['clusters']),
+            'clusters': clusters | 'ClusterRows' >> RowTables(_single_row(cluster_row), schemas.TABLES['clusters']),
             'boilerplate': docs | 'BoilerplateRows' >> RowTables(lambda d: boilerplate_rows(d.article),
                                                                  schemas.TABLES['boilerplate']),
-            'rejects': rejects | 'RejectRows' >> RowTables(_one_reject_row, schemas.TABLES['rejects']),
+            'rejects': rejects | 'RejectRows' >> RowTables(_single_row(reject_row), schemas.TABLES['rejects']),
         }
         written = {}
         for table, batches in tables.items():
