@@ -28,7 +28,8 @@ from transforms.write_windows import WriteWindowedTables
 def dedup_settings(options: IngestOptions) -> DedupSettings:
     return DedupSettings(params=SignatureParams(min_words=options.min_passage_words),
                          shards=options.dedup_shards, rounds=options.dedup_rounds,
-                         in_memory_edges=options.dedup_memory_edges)
+                         in_memory_edges=options.dedup_memory_edges,
+                         in_memory_articles=options.dedup_memory_articles)
 
 
 def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None,

@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence, Tuple
 from transforms.read_dumps import (DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_MAX_INLINE_RAW_BYTES, DEFAULT_MAX_RECORD_BYTES,
                                    INPUT_FORMATS, InputLimits)
 from transforms.candidate_pairs import DEFAULT_SHARDS
-from transforms.flag_duplicates import MIN_PASSAGE_WORDS
+from transforms.flag_duplicates import IN_MEMORY_ARTICLES, MIN_PASSAGE_WORDS
 from transforms.reuse_clusters import DEFAULT_ROUNDS, IN_MEMORY_EDGES
 from transforms.recurring_lines import RecurrencePolicy
 from transforms.ingest_windows import DEFAULT_ALLOWED_LATENESS_MINUTES, DEFAULT_WINDOW_MINUTES
@@ -39,6 +39,7 @@ class IngestOptions:
     dedup_shards: int = DEFAULT_SHARDS
     dedup_rounds: int = DEFAULT_ROUNDS
     dedup_memory_edges: int = IN_MEMORY_EDGES
+    dedup_memory_articles: int = IN_MEMORY_ARTICLES
     run_id: Optional[str] = None
     quiet: bool = False
     progress_interval: float = 10.0
@@ -99,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help='resolve the reuse graph in one element by union-find when it has at most N '
                              'verified edges (about 250 bytes each), by the sharded rounds above that; '
                              '0: always the rounds (default %(default)s)')
+    parser.add_argument('--dedup-memory-articles', type=int, default=IN_MEMORY_ARTICLES, metavar='N',
+                        help='flag duplicates in one element (detect_reuse) when the run has at most N articles '
+                             'and dedup index entries together, with the sharded steps above that; '
+                             '0: always the sharded steps (default %(default)s)')
     parser.add_argument('--run-id', default=None,
                         help='name of the staging folder under OUTPUT/_temporary (default: a fresh one)')
     parser.add_argument('--quiet', action='store_true', help='print only the summary (no progress lines)')
@@ -137,8 +142,8 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         raise UsageError('--recurring-min-docs must be at least 2 (one article is no recurrence)')
     if known.progress_interval < 0:
         raise UsageError('--progress-interval must be >= 0')
-    if known.dedup_memory_edges < 0:
-        raise UsageError('--dedup-memory-edges must be >= 0')
+    if known.dedup_memory_edges < 0 or known.dedup_memory_articles < 0:
+        raise UsageError('--dedup-memory-edges and --dedup-memory-articles must be >= 0')
     if known.dedup_shards < 1 or known.dedup_rounds < 1:
         raise UsageError('--dedup-shards and --dedup-rounds must be at least 1')
     if known.poll_interval <= 0 or known.window_minutes <= 0 or known.retention_days <= 0:
@@ -158,7 +163,8 @@ def parse_args(argv: Sequence[str]) -> Tuple[IngestOptions, List[str]]:
         boilerplate=known.boilerplate, recurring_min_docs=known.recurring_min_docs,
         dedup_index=known.dedup_index.rstrip('/') if known.dedup_index else None,
         dedup_shards=known.dedup_shards, dedup_rounds=known.dedup_rounds,
-        dedup_memory_edges=known.dedup_memory_edges, run_id=known.run_id, quiet=known.quiet,
+        dedup_memory_edges=known.dedup_memory_edges, dedup_memory_articles=known.dedup_memory_articles,
+        run_id=known.run_id, quiet=known.quiet,
         progress_interval=0.0 if known.quiet else known.progress_interval,
         streaming=known.streaming, poll_interval=known.poll_interval, max_idle=known.max_idle,
         window_minutes=known.window_minutes, allowed_lateness_minutes=known.allowed_lateness_minutes,

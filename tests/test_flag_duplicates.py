@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import DEV, SEED_000, SEED_003
 from transforms.candidate_pairs import band_blocks, candidate_pairs
-from transforms.flag_duplicates import (DedupSettings, apply_matches, detect_reuse, index_entries,
-                                        normalize_passage, remove_spans, sign_doc)
+from transforms.flag_duplicates import (IN_MEMORY_ARTICLES, DedupSettings, apply_matches, detect_reuse,
+                                        index_entries, normalize_passage, remove_spans, sign_doc)
 from transforms.passage_signatures import PassageSignatures, node_key, parse_node_key, shingle_overlap
 from transforms.records import Article, DocPassages
 from transforms.reuse_clusters import IN_MEMORY_EDGES, connected_components, labels_from_edges, star_rounds_in_memory
@@ -232,8 +232,10 @@ def test_index_from_an_earlier_run_flags_copies_but_not_the_article_itself():
     assert again.clusters == [] and again.matches['wire'] == []
 
 
-@pytest.mark.parametrize('in_memory_edges', [IN_MEMORY_EDGES, 0], ids=['graph in memory', 'sharded rounds'])
-def test_beam_graph_matches_the_in_memory_reference(in_memory_edges):
+@pytest.mark.parametrize('in_memory_articles,in_memory_edges', [(IN_MEMORY_ARTICLES, IN_MEMORY_EDGES),
+                                                               (0, IN_MEMORY_EDGES), (0, 0)],
+                         ids=['run in memory', 'graph in memory', 'sharded rounds'])
+def test_beam_graph_matches_the_in_memory_reference(in_memory_articles, in_memory_edges):
     import apache_beam as beam
     from apache_beam.testing.test_pipeline import TestPipeline
     from apache_beam.testing.util import assert_that, equal_to
@@ -254,13 +256,48 @@ def test_beam_graph_matches_the_in_memory_reference(in_memory_edges):
                       for ms in reference.matches.values() for m in ms)
     assert sum(e[1] for e in expected) >= 50
     with TestPipeline() as p:
-        out = p | beam.Create(docs) | FlagDuplicatePassages(DedupSettings(shards=5, rounds=3,
-                                                                          in_memory_edges=in_memory_edges))
+        out = p | beam.Create(docs) | FlagDuplicatePassages(DedupSettings(
+            shards=5, rounds=3, in_memory_edges=in_memory_edges, in_memory_articles=in_memory_articles))
         rows = out['articles'] | beam.FlatMap(lambda d: [
             (m.passage_id, m.is_duplicate, m.cluster_id, m.canonical_passage_id, m.similarity)
             for _, m in d.passages if m])
         assert_that(rows, equal_to(expected), label='matches')
         assert_that(out['clusters'], equal_to(reference.clusters), label='clusters')
+
+
+@pytest.mark.parametrize('limit_over_size,in_memory', [(0, True), (-1, False)], ids=['at the limit', 'one over'])
+def test_a_run_up_to_the_limit_is_flagged_in_one_element(limit_over_size, in_memory):
+    """--dedup-memory-articles counts the run's articles and the index's
+    entries together; either way the rows, the index entries and the
+    counters are the reference's."""
+    import apache_beam as beam
+    from apache_beam.metrics.metric import MetricsFilter
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+    from transforms.flag_duplicates import FlagDuplicatePassages, flag_run
+    own = own_sentences(16, 30)
+    signer = PassageSignatures()
+    wire = doc('wire', f'{SENTENCE}\n\n{own[0]}\n\n{own[1]}', D(2020, 1, 1))
+    index = [index_entries(sign_doc(signer, wire), [])]
+    for entry in index:
+        entry.from_index = True
+    docs = [doc(f'z{i:02d}', f'{own[2 + i]}\n\n{SENTENCE if i % 2 else own[20 - i]}\n\n{own[10 + i]}',
+                D(2021, 1, 1 + i)) for i in range(8)]
+    settings = DedupSettings(shards=3, in_memory_articles=len(docs) + len(index) + limit_over_size)
+    flagged, clusters, entries, reference = flag_run(docs, index, DedupSettings(shards=3))
+    assert any(m.canonical_doc_id == 'wire' for d in flagged for _, m in d.passages if m and m.is_duplicate)
+    p = TestPipeline()
+    out = (p | 'Docs' >> beam.Create(docs)) | FlagDuplicatePassages(settings, p | 'Index' >> beam.Create(index))
+    assert_that(out['articles'], equal_to(flagged), label='articles')
+    assert_that(out['clusters'], equal_to(clusters), label='clusters')
+    assert_that(out['index'] | beam.Map(lambda e: (e.doc_id, e.passage_ids)),
+                equal_to([(e.doc_id, e.passage_ids) for e in entries]), label='index')
+    result = p.run()
+    result.wait_until_finish()
+    counters = {c.key.metric.name: c.committed for c in result.metrics().query(MetricsFilter())['counters']}
+    assert counters.get('dedup_runs_in_memory', 0) == int(in_memory)
+    assert counters['dedup_candidate_pairs'] == reference.candidate_pairs > 0
+    assert counters['dedup_verified_pairs'] == len(reference.edges) > 0
 
 
 def test_results_do_not_depend_on_input_order_or_shard_count():

@@ -117,11 +117,13 @@ def test_seed_wire_quote_is_the_only_duplicate(seeds_run):
     assert summary['duplicate_passages'] == 1 and summary['clusters'] == 1
 
 
-def test_dedup_index_flags_copies_of_an_earlier_run(tmp_path):
+@pytest.mark.parametrize('memory_articles', ['20000', '0'], ids=['run in memory', 'sharded steps'])
+def test_dedup_index_flags_copies_of_an_earlier_run(tmp_path, memory_articles):
     """Day 1 ingests 000; day 2 ingests 003 with the index only: 003's quote
     is flagged against 000 without 000 being read again. Re-running day 2
     gives the same rows and never flags 003 against itself; re-running day 1
-    flags nothing."""
+    flags nothing. The same whether the run (with the index's entries) is
+    flagged in one element or by the sharded steps."""
     day1, day2 = tmp_path / 'day1', tmp_path / 'day2'
     day1.mkdir(), day2.mkdir()
     (day1 / SEED_000.name).write_bytes(SEED_000.read_bytes())
@@ -130,7 +132,7 @@ def test_dedup_index_flags_copies_of_an_earlier_run(tmp_path):
 
     def ingest(folder, output):
         summary = run(['--input', str(folder / '*.txt'), '--output', str(tmp_path / output),
-                       '--dedup-index', str(index), '--quiet'])
+                       '--dedup-index', str(index), '--dedup-memory-articles', memory_articles, '--quiet'])
         assert_accounted(tmp_path / output, summary)
         return summary, rows(tmp_path / output, 'passages', ('passage_id',))
 

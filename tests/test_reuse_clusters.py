@@ -185,9 +185,9 @@ def test_a_graph_that_fits_is_resolved_in_memory_and_exactly(limit):
     assert (counter.committed if counter else 0) == (0 if limit else len(unconverged))
 
 
-def test_edges_up_to_gives_up_past_the_limit():
-    from transforms.reuse_clusters import EdgesUpTo
-    fn = EdgesUpTo(3)
+def test_lists_up_to_gives_up_past_the_limit():
+    from transforms.reuse_clusters import ListsUpTo
+    fn = ListsUpTo(3)
     acc = fn.add_input(fn.create_accumulator(), [('a', 'b'), ('b', 'c')])
     assert fn.extract_output(acc) == [('a', 'b'), ('b', 'c')]
     assert fn.add_input(acc, [('c', 'd'), ('d', 'e')]) is None

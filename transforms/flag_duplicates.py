@@ -35,7 +35,8 @@ from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key)
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
-from transforms.reuse_clusters import DEFAULT_ROUNDS, IN_MEMORY_EDGES, ResolveClusters, ShardOf, connected_components
+from transforms.reuse_clusters import (DEFAULT_ROUNDS, IN_MEMORY_EDGES, ListsUpTo, ResolveClusters, ShardOf,
+                                      connected_components)
 from transforms.split_passages import passage_id
 from transforms.verify_candidates import (ReuseEdge, VerifyCandidates, VerifyPolicy, edges_from_wire,
                                           edges_to_wire, verify_in_memory)
@@ -47,6 +48,9 @@ NAMESPACE = 'news_ingest'
 # neighbour of a copied passage from the same source.
 MIN_PASSAGE_WORDS = SignatureParams.min_words
 SIGN_BATCH = 512   # articles per batch on their way to the shards (BatchElements' largest batch)
+#: a run of at most this many articles (with the dedup index's entries) is
+#: flagged in one element by `detect_reuse`; larger runs take the sharded steps
+IN_MEMORY_ARTICLES = 20_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class DedupSettings:
     shards: int = DEFAULT_SHARDS
     rounds: int = DEFAULT_ROUNDS
     in_memory_edges: int = IN_MEMORY_EDGES   # larger reuse graphs take the sharded rounds
+    in_memory_articles: int = IN_MEMORY_ARTICLES   # larger runs take the sharded steps
 
 
 def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:
@@ -195,6 +200,7 @@ class ReuseResult:
     clusters: List[Cluster] = field(default_factory=list)
     edges: List[ReuseEdge] = field(default_factory=list)
     signatures: Dict[str, DocSignature] = field(default_factory=dict)   # the corpus's own, by doc_id
+    candidate_pairs: int = 0   # as FindCandidatePairs counts them
 
 
 def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSettings(),
@@ -235,7 +241,7 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
         doc_id = parse_node_key(node)[0]
         members.setdefault(root, []).append((doc_id, doc_id in current))
     doc_edges = dict(edges_by_doc(edges))
-    result = ReuseResult(edges=edges, signatures=current)
+    result = ReuseResult(edges=edges, signatures=current, candidate_pairs=len(pairs))
     for doc_id in current:
         result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()))
     result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),
@@ -282,10 +288,29 @@ class FlagDuplicatePassages(beam.PTransform):
     def expand(self, docs):
         settings = self._settings
         signer = PassageSignatures(settings.params)
+        # A run that fits in memory is flagged in one element: the sharded
+        # steps below ship every signature through four shuffles and every
+        # article through a fifth, which costs a small run more than the
+        # detection itself. The sharded steps see nothing then, and the
+        # in-memory step nothing when the run is too large to collect.
+        items = [docs | 'TagDocs' >> beam.Map(lambda doc: [(_DOC, doc)])]
+        if self._index is not None:
+            items.append(self._index | 'TagIndex' >> beam.Map(lambda entry: [(_INDEX, entry)]))
+        corpus = (items | 'DocsAndIndex' >> beam.Flatten()
+                  | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)))
+        in_memory = corpus | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings)).with_outputs(
+            'clusters', 'index', main='articles')
+        large = beam.pvalue.AsSingleton(corpus | 'TooLarge' >> beam.Map(lambda whole: whole is None))
+
+        def if_large(element, large):
+            return [element] if large else []
+
+        docs = docs | 'DocsIfLarge' >> beam.FlatMap(if_large, large=large)
         current = docs | 'SignPassages' >> beam.Map(lambda doc: sign_doc(signer, doc))
         signatures = current
         if self._index is not None:
-            signatures = (current, self._index | 'NotSeenAgain' >> DropReingested(current)) | 'WithIndex' >> beam.Flatten()
+            index = self._index | 'IndexIfLarge' >> beam.FlatMap(if_large, large=large)
+            signatures = (current, index | 'NotSeenAgain' >> DropReingested(current)) | 'WithIndex' >> beam.Flatten()
         by_doc = signatures | 'KeySignatures' >> beam.Map(lambda s: (s.doc_id, s))
         # Coarse elements from here on: edges travel as one list per later
         # article, labels as one list per shard of ResolveClusters' last jump
@@ -341,7 +366,60 @@ class FlagDuplicatePassages(beam.PTransform):
             applied.members
             | 'GroupClusters' >> beam.GroupByKey()
             | 'BuildClusters' >> beam.FlatMap(cluster))
-        return {'articles': applied.articles, 'clusters': clusters, 'index': applied.index}
+        return {'articles': (in_memory.articles, applied.articles) | 'AllArticles' >> beam.Flatten(),
+                'clusters': (in_memory.clusters, clusters) | 'AllClusters' >> beam.Flatten(),
+                'index': (in_memory.index, applied.index) | 'AllIndex' >> beam.Flatten()}
+
+
+_DOC, _INDEX = 'doc', 'index'
+
+
+def flag_run(docs: Sequence[DocPassages], index: Sequence[DocSignature] = (),
+             settings: DedupSettings = DedupSettings()):
+    """A whole run's reuse results, for a run held in memory: (FlaggedDoc
+    per article, Cluster rows, the dedup index's entries, ReuseResult).
+    What the sharded steps of FlagDuplicatePassages give, in one call."""
+    docs = sorted(docs, key=lambda doc: doc.article.doc_id)   # combiners merge in any order
+    result = detect_reuse(docs, settings, sorted(index, key=lambda entry: entry.doc_id))
+    flagged = []
+    for doc in docs:
+        unique_text, dup_ratio, rows = apply_matches(doc, result.matches.get(doc.article.doc_id, ()))
+        flagged.append(FlaggedDoc(doc.article, unique_text, dup_ratio, tuple(rows)))
+    entries = [index_entries(signature, result.matches.get(doc_id, ()))
+               for doc_id, signature in sorted(result.signatures.items())]
+    entries += [entry for entry in index if entry.doc_id not in result.signatures and entry.from_index]
+    return flagged, result.clusters, entries, result
+
+
+class _FlagInMemory(beam.DoFn):
+    """The run's tagged articles and index entries in one list (or None: too
+    many) -> FlaggedDoc, with Cluster rows and index entries on the side."""
+
+    def __init__(self, settings: DedupSettings):
+        self._settings = settings
+        self._duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
+        self._clusters = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
+        self._pairs = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_candidate_pairs')
+        self._verified = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_verified_pairs')
+        self._in_memory = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_runs_in_memory')
+
+    def process(self, whole):
+        if whole is None:
+            return
+        self._in_memory.inc()
+        docs = [item for tag, item in whole if tag == _DOC]
+        index = [item for tag, item in whole if tag == _INDEX]
+        flagged, clusters, entries, result = flag_run(docs, index, self._settings)
+        self._pairs.inc(result.candidate_pairs)
+        self._verified.inc(len(result.edges))
+        self._clusters.inc(len(clusters))
+        for doc in flagged:
+            self._duplicates.inc(sum(1 for _, m in doc.passages if m is not None and m.is_duplicate))
+            yield doc
+        for cluster in clusters:
+            yield beam.pvalue.TaggedOutput('clusters', cluster)
+        for entry in entries:
+            yield beam.pvalue.TaggedOutput('index', entry)
 
 
 class DropReingested(beam.PTransform):

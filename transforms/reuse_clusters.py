@@ -299,10 +299,10 @@ def labels_in_memory(edges: Iterable[Edge], shards: int) -> List[List[Edge]]:
     return [by_shard[shard] for shard in sorted(by_shard)]
 
 
-class EdgesUpTo(beam.CombineFn):
-    """Lists of edges -> all of them in one list while there are at most
-    `limit`, else None (the graph is too large to collect). A bundle's partial
-    list stops growing once it passes the limit."""
+class ListsUpTo(beam.CombineFn):
+    """Lists -> all their items in one list while there are at most `limit`,
+    else None (too many to collect in one element). A bundle's partial list
+    stops growing once it passes the limit."""
 
     def __init__(self, limit: int):
         self._limit = limit
@@ -310,10 +310,10 @@ class EdgesUpTo(beam.CombineFn):
     def create_accumulator(self):
         return []
 
-    def add_input(self, accumulator, edges):
+    def add_input(self, accumulator, items):
         if accumulator is None:
             return None
-        accumulator.extend(edges)
+        accumulator.extend(items)
         return accumulator if len(accumulator) <= self._limit else None
 
     def merge_accumulators(self, accumulators):
@@ -347,7 +347,7 @@ class ResolveClusters(beam.PTransform):
 
     def expand(self, pair_lists):
         shards = self._shards
-        graph = pair_lists | 'WholeGraphIfSmall' >> beam.CombineGlobally(EdgesUpTo(self._in_memory_edges))
+        graph = pair_lists | 'WholeGraphIfSmall' >> beam.CombineGlobally(ListsUpTo(self._in_memory_edges))
         small_labels = graph | 'ResolveInMemory' >> beam.FlatMap(
             lambda edges: labels_in_memory(edges, shards) if edges is not None else [])
         large = pair_lists | 'OnlyIfLarge' >> beam.FlatMap(
