@@ -117,7 +117,7 @@ def test_seed_wire_quote_is_the_only_duplicate(seeds_run):
     assert summary['duplicate_passages'] == 1 and summary['clusters'] == 1
 
 
-@pytest.mark.parametrize('memory_articles', ['20000', '0'], ids=['run in memory', 'sharded steps'])
+@pytest.mark.parametrize('memory_articles', ['10000', '0'], ids=['run in memory', 'sharded steps'])
 def test_dedup_index_flags_copies_of_an_earlier_run(tmp_path, memory_articles):
     """Day 1 ingests 000; day 2 ingests 003 with the index only: 003's quote
     is flagged against 000 without 000 being read again. Re-running day 2

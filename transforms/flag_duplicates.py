@@ -49,8 +49,9 @@ NAMESPACE = 'news_ingest'
 MIN_PASSAGE_WORDS = SignatureParams.min_words
 SIGN_BATCH = 512   # articles per batch on their way to the shards (BatchElements' largest batch)
 #: a run of at most this many articles (with the dedup index's entries) is
-#: flagged in one element by `detect_reuse`; larger runs take the sharded steps
-IN_MEMORY_ARTICLES = 20_000
+#: flagged in one element by `detect_reuse` (about 75 KB an article at its
+#: peak: 1.9 GB for 25,000 wire-reuse articles); larger runs take the sharded steps
+IN_MEMORY_ARTICLES = 10_000
 
 
 @dataclass(frozen=True)
