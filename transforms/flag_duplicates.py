@@ -294,14 +294,20 @@ class FlagDuplicatePassages(beam.PTransform):
         # article through a fifth, which costs a small run more than the
         # detection itself. The sharded steps see nothing then, and the
         # in-memory step nothing when the run is too large to collect.
-        items = [docs | 'TagDocs' >> beam.Map(lambda doc: [(_DOC, doc)])]
+        items = docs | 'TagDocs' >> beam.Map(lambda doc: [(_DOC, doc)])
         if self._index is not None:
-            items.append(self._index | 'TagIndex' >> beam.Map(lambda entry: [(_INDEX, entry)]))
-        corpus = (items | 'DocsAndIndex' >> beam.Flatten()
-                  | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)))
-        in_memory = corpus | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings)).with_outputs(
-            'clusters', 'index', main='articles')
-        large = beam.pvalue.AsSingleton(corpus | 'TooLarge' >> beam.Map(lambda whole: whole is None))
+            items = (items, self._index | 'TagIndex' >> beam.Map(lambda entry: [(_INDEX, entry)])
+                     ) | 'DocsAndIndex' >> beam.Flatten()
+        # No default for an empty run (see ResolveClusters: a default goes
+        # through a side input of the whole run), so the flag has one. The
+        # flag comes out of the same step as the results: every further
+        # reader of the whole run would be another copy of it.
+        in_memory = (
+            items
+            | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)).without_defaults()
+            | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings)).with_outputs(
+                'clusters', 'index', 'too_large', main='articles'))
+        large = beam.pvalue.AsSingleton(in_memory.too_large, default_value=False)
 
         def if_large(element, large):
             return [element] if large else []
@@ -405,6 +411,7 @@ class _FlagInMemory(beam.DoFn):
         self._in_memory = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_runs_in_memory')
 
     def process(self, whole):
+        yield beam.pvalue.TaggedOutput('too_large', whole is None)
         if whole is None:
             return
         self._in_memory.inc()

@@ -347,11 +347,17 @@ class ResolveClusters(beam.PTransform):
 
     def expand(self, pair_lists):
         shards = self._shards
-        graph = pair_lists | 'WholeGraphIfSmall' >> beam.CombineGlobally(ListsUpTo(self._in_memory_edges))
+        # No default for an empty graph: CombineGlobally's default is injected
+        # through a side input of the whole combined value, which the worker
+        # then walks object by object to size its cache. Nothing in, nothing out.
+        graph = pair_lists | 'WholeGraphIfSmall' >> beam.CombineGlobally(
+            ListsUpTo(self._in_memory_edges)).without_defaults()
         small_labels = graph | 'ResolveInMemory' >> beam.FlatMap(
             lambda edges: labels_in_memory(edges, shards) if edges is not None else [])
+        too_large = beam.pvalue.AsSingleton(graph | 'TooLarge' >> beam.Map(lambda edges: edges is None),
+                                            default_value=False)
         large = pair_lists | 'OnlyIfLarge' >> beam.FlatMap(
-            lambda edges, graph: [edges] if graph is None else [], graph=beam.pvalue.AsSingleton(graph))
+            lambda edges, too_large: [edges] if too_large else [], too_large=too_large)
         return ((small_labels, large | 'Rounds' >> _StarRounds(self._rounds, shards))
                 | 'AllLabels' >> beam.Flatten())
 
