@@ -64,6 +64,14 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, in
     order of the earlier passage (so each earlier article's pairs are
     consecutive). A pair colliding in several bands of this shard appears
     once; verification drops the repeats from other shards."""
+    pairs, doc_by_rank = ranked_pairs(blocks)
+    return [(doc_by_rank[a >> 32], a & 0xFFFFFFFF, doc_by_rank[b >> 32], b & 0xFFFFFFFF) for a, b in pairs.tolist()]
+
+
+def ranked_pairs(blocks: Iterable[BandBlock]) -> Tuple[np.ndarray, list]:
+    """`candidate_pairs` as numbers: an (m, 2) int64 array of (earlier, later)
+    passages, each (article rank << 32 | passage index), and the doc_id of
+    each article rank."""
     keys, docs, rows, doc_info = [], [], [], []
     for block in blocks:
         keys.append(block.keys)
@@ -71,7 +79,7 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, in
         rows.append(block.row)
         doc_info.extend(block.docs)
     if not keys:
-        return []
+        return np.empty((0, 2), np.int64), []
     keys = np.concatenate(keys)
     order = np.argsort(keys)
     sorted_keys = keys[order]
@@ -80,7 +88,7 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, in
     in_bucket = np.repeat(sizes >= 2, sizes)
     members = order[in_bucket]
     if len(members) == 0:
-        return []
+        return np.empty((0, 2), np.int64), []
     bucket = np.repeat(np.arange(len(starts)), sizes)[in_bucket]
     member_docs, member_rows = np.concatenate(docs)[members], np.concatenate(rows)[members]
     # Rank members numerically: articles by their node key prefix (date, then
@@ -90,9 +98,11 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, in
     prefixes = [doc_info[d][0] for d in distinct_docs.tolist()]
     doc_rank = np.empty(len(prefixes), np.int64)
     doc_rank[sorted(range(len(prefixes)), key=prefixes.__getitem__)] = np.arange(len(prefixes))
-    index = np.fromiter((doc_info[d][1][r] for d, r in zip(member_docs.tolist(), member_rows.tolist())),
-                        np.int64, len(member_docs))
-    rank = (doc_rank[doc_slot.ravel()] << 32) | index
+    doc_slot = doc_slot.ravel()
+    row_indexes = [doc_info[d][1] for d in distinct_docs.tolist()]   # passage index of each signed row
+    first_row = np.concatenate(([0], np.cumsum([len(r) for r in row_indexes])[:-1])).astype(np.int64)
+    index = np.concatenate(row_indexes).astype(np.int64)[first_row[doc_slot] + member_rows]
+    rank = (doc_rank[doc_slot] << 32) | index
     by_bucket_rank = np.lexsort((rank, bucket))
     bucket, rank = bucket[by_bucket_rank], rank[by_bucket_rank]
     first = np.concatenate(([True], bucket[1:] != bucket[:-1]))
@@ -109,7 +119,7 @@ def candidate_pairs(blocks: Iterable[BandBlock]) -> List[Tuple[str, int, str, in
     doc_by_rank = [None] * len(prefixes)
     for slot, r in enumerate(doc_rank.tolist()):
         doc_by_rank[r] = doc_info[distinct_docs[slot]][2]
-    return [(doc_by_rank[a >> 32], a & 0xFFFFFFFF, doc_by_rank[b >> 32], b & 0xFFFFFFFF) for a, b in pairs.tolist()]
+    return pairs, doc_by_rank
 
 
 def doc_shard(doc_id: str, shards: int) -> int:

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
+import numpy as np
 
-from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_blocks, candidate_pairs
+from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_blocks, ranked_pairs
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key)
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
@@ -227,10 +228,29 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
             shards.setdefault(shard, []).append(block)
     # From here on only verification reads signatures, and it needs no band keys.
     signatures = {doc_id: s.without_band_keys() for doc_id, s in signatures.items()}
+    number = {doc_id: k for k, doc_id in enumerate(signatures)}
+    doc_ids = list(signatures)
     del ordered
-    pairs = []
+    # A pair that collides in bands of several shards comes from each of
+    # them (on a reuse-heavy corpus, 9 times in 10): drop the repeats as
+    # numbers before they become tuples, which verification would only
+    # fold together again. The count is of every shard's pairs, as
+    # FindCandidatePairs counts them.
+    found, shard_pairs = [], 0
     for shard in sorted(shards):
-        pairs.extend(candidate_pairs(shards.pop(shard)))
+        ranked, doc_by_rank = ranked_pairs(shards.pop(shard))
+        shard_pairs += len(ranked)
+        if len(ranked):
+            to_number = np.array([number[doc_id] for doc_id in doc_by_rank], np.int64)
+            found.append((to_number[ranked >> 32] << 32) | (ranked & 0xFFFFFFFF))
+    pairs = []
+    if found:
+        earlier, later = np.concatenate(found).T
+        order = np.lexsort((later, earlier))
+        earlier, later = earlier[order], later[order]
+        fresh = np.concatenate(([True], (earlier[1:] != earlier[:-1]) | (later[1:] != later[:-1])))
+        pairs = [(doc_ids[a >> 32], a & 0xFFFFFFFF, doc_ids[b >> 32], b & 0xFFFFFFFF)
+                 for a, b in zip(earlier[fresh].tolist(), later[fresh].tolist())]
     clock.lap('candidates')
     edges = verify_in_memory(signatures, pairs, settings.policy)
     clock.lap('verify')
@@ -242,7 +262,7 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
         doc_id = parse_node_key(node)[0]
         members.setdefault(root, []).append((doc_id, doc_id in current))
     doc_edges = dict(edges_by_doc(edges))
-    result = ReuseResult(edges=edges, signatures=current, candidate_pairs=len(pairs))
+    result = ReuseResult(edges=edges, signatures=current, candidate_pairs=shard_pairs)
     for doc_id in current:
         result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()))
     result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),
