@@ -263,6 +263,7 @@ def test_beam_graph_matches_the_in_memory_reference(in_memory_articles, in_memor
             for _, m in d.passages if m])
         assert_that(rows, equal_to(expected), label='matches')
         assert_that(out['clusters'], equal_to(reference.clusters), label='clusters')
+        assert_that(out['index'], equal_to([]), label='no index kept without one')
 
 
 @pytest.mark.parametrize('limit_over_size,in_memory', [(0, True), (-1, False)], ids=['at the limit', 'one over'])

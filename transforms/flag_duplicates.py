@@ -299,7 +299,8 @@ class FlaggedDoc:
 class FlagDuplicatePassages(beam.PTransform):
     """DocPassages -> {'articles': FlaggedDoc, 'clusters': Cluster, 'index': DocSignature}.
 
-    `index`: a PCollection of DocSignature from earlier runs, or None."""
+    `index`: a PCollection of DocSignature from earlier runs, or None: then
+    the 'index' output stays empty (a run without an index keeps none)."""
 
     def __init__(self, settings: DedupSettings = DedupSettings(), index=None):
         super().__init__()
@@ -309,6 +310,7 @@ class FlagDuplicatePassages(beam.PTransform):
     def expand(self, docs):
         settings = self._settings
         signer = PassageSignatures(settings.params)
+        keep_index = self._index is not None
         # A run that fits in memory is flagged in one element: the sharded
         # steps below ship every signature through four shuffles and every
         # article through a fifth, which costs a small run more than the
@@ -325,7 +327,7 @@ class FlagDuplicatePassages(beam.PTransform):
         in_memory = (
             items
             | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)).without_defaults()
-            | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings)).with_outputs(
+            | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings, keep_index)).with_outputs(
                 'clusters', 'index', 'too_large', main='articles'))
         large = beam.pvalue.AsSingleton(in_memory.too_large, default_value=False)
 
@@ -363,7 +365,7 @@ class FlagDuplicatePassages(beam.PTransform):
             current_docs = list(grouped['docs'])
             yield from (beam.pvalue.TaggedOutput('members', m)
                         for m in members_by_shard(doc_id, bool(current_docs), doc_labels, ShardOf(shards)).items())
-            for signature in grouped['signatures']:
+            for signature in grouped['signatures'] if keep_index else ():
                 if current_docs:
                     yield beam.pvalue.TaggedOutput('index', index_entries(signature, matches))
                 elif signature.from_index:
@@ -422,8 +424,9 @@ class _FlagInMemory(beam.DoFn):
     """The run's tagged articles and index entries in one list (or None: too
     many) -> FlaggedDoc, with Cluster rows and index entries on the side."""
 
-    def __init__(self, settings: DedupSettings):
+    def __init__(self, settings: DedupSettings, keep_index: bool):
         self._settings = settings
+        self._keep_index = keep_index
         self._duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
         self._clusters = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
         self._pairs = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_candidate_pairs')
@@ -446,7 +449,7 @@ class _FlagInMemory(beam.DoFn):
             yield doc
         for cluster in clusters:
             yield beam.pvalue.TaggedOutput('clusters', cluster)
-        for entry in entries:
+        for entry in entries if self._keep_index else ():
             yield beam.pvalue.TaggedOutput('index', entry)
 
 
