@@ -79,12 +79,14 @@ def cluster_id_of(canonical_node: str) -> str:
     return 'c-' + hashlib.blake2b(passage_id(doc_id, index).encode('utf-8'), digest_size=10).hexdigest()
 
 
-def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]],
-                    edges: Iterable[ReuseEdge]) -> List[PassageMatch]:
+def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]], edges: Iterable[ReuseEdge],
+                    parse=parse_node_key, cluster_id=cluster_id_of) -> List[PassageMatch]:
     """One article's matches from its nodes' canonical labels and the edges
     touching them. `similarity`: Jaccard with the canonical passage when the
     two were compared directly (nearly always), else with the closest copy
-    it was verified against; 1.0 for the canonical itself."""
+    it was verified against; 1.0 for the canonical itself. `parse` and
+    `cluster_id`: parse_node_key and cluster_id_of, or lookups of theirs
+    made once for a whole run (detect_reuse)."""
     best: Dict[Tuple[str, str], float] = {}
     closest: Dict[str, float] = {}
     for edge in edges:
@@ -93,47 +95,48 @@ def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]],
             closest[node] = max(closest.get(node, 0.0), edge.similarity)
     matches = []
     for node, root in sorted(labels):
-        owner, index = parse_node_key(node)
+        owner, index = parse(node)
         if owner != doc_id:
             continue
-        canonical_doc, canonical_index = parse_node_key(root)
+        canonical_doc, canonical_index = parse(root)
         if node == root:
             similarity = 1.0
         else:
             similarity = best.get((node, root)) or closest.get(node, 0.0)
         matches.append(PassageMatch(
             doc_id=doc_id, passage_id=passage_id(doc_id, index), is_duplicate=canonical_doc != doc_id,
-            cluster_id=cluster_id_of(root), canonical_doc_id=canonical_doc,
+            cluster_id=cluster_id(root), canonical_doc_id=canonical_doc,
             canonical_passage_id=passage_id(canonical_doc, canonical_index), similarity=similarity))
     return matches
 
 
-def build_cluster(root: str, member_docs: Iterable[Tuple[str, bool]]) -> Optional[Cluster]:
+def build_cluster(root: str, member_docs: Iterable[Tuple[str, bool]],
+                  parse=parse_node_key, cluster_id=cluster_id_of) -> Optional[Cluster]:
     """The cluster row of a canonical node, given (doc_id, in this run) of
     every member; None when no member is in this run (an index-only cluster)."""
     members = list(member_docs)
     if not any(current for _, current in members):
         return None
-    canonical_doc, canonical_index = parse_node_key(root)
+    canonical_doc, canonical_index = parse(root)
     doc_ids = tuple(sorted({doc for doc, _ in members} | {canonical_doc}))
-    return Cluster(cluster_id=cluster_id_of(root), canonical_doc_id=canonical_doc,
+    return Cluster(cluster_id=cluster_id(root), canonical_doc_id=canonical_doc,
                    canonical_passage_id=passage_id(canonical_doc, canonical_index), size=len(doc_ids),
                    doc_ids=doc_ids, first_published=node_date(root))
 
 
-def labels_by_doc(labels: Iterable[Tuple[str, str]]) -> List[Tuple[str, list]]:
+def labels_by_doc(labels: Iterable[Tuple[str, str]], parse=parse_node_key) -> List[Tuple[str, list]]:
     """(doc_id, [(node, canonical node), ...]) for the articles of some labelled nodes."""
     out: Dict[str, list] = {}
     for node, root in labels:
-        out.setdefault(parse_node_key(node)[0], []).append((node, root))
+        out.setdefault(parse(node)[0], []).append((node, root))
     return list(out.items())
 
 
-def edges_by_doc(edges: Iterable[ReuseEdge]) -> List[Tuple[str, list]]:
+def edges_by_doc(edges: Iterable[ReuseEdge], parse=parse_node_key) -> List[Tuple[str, list]]:
     """(doc_id, [edge, ...]) for every article some of the edges touch."""
     out: Dict[str, list] = {}
     for edge in edges:
-        for doc_id in {parse_node_key(edge.earlier)[0], parse_node_key(edge.later)[0]}:
+        for doc_id in {parse(edge.earlier)[0], parse(edge.later)[0]}:
             out.setdefault(doc_id, []).append(edge)
     return list(out.items())
 
@@ -256,16 +259,21 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
     clock.lap('verify')
     labels = connected_components((e.earlier, e.later) for e in edges)
     clock.lap('clusters')
-    doc_labels = dict(labels_by_doc(labels.items()))
+    # Every node and cluster is looked up several times below: parse and
+    # hash each once (labels hold every node, canonical ones included).
+    parse = {node: parse_node_key(node) for node in labels}.__getitem__
+    cluster_id = {root: cluster_id_of(root) for root in set(labels.values())}.__getitem__
+    doc_labels = dict(labels_by_doc(labels.items(), parse))
     members: Dict[str, list] = {}
     for node, root in labels.items():
-        doc_id = parse_node_key(node)[0]
+        doc_id = parse(node)[0]
         members.setdefault(root, []).append((doc_id, doc_id in current))
-    doc_edges = dict(edges_by_doc(edges))
+    doc_edges = dict(edges_by_doc(edges, parse))
     result = ReuseResult(edges=edges, signatures=current, candidate_pairs=shard_pairs)
     for doc_id in current:
-        result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()))
-    result.clusters = sorted((c for c in (build_cluster(r, m) for r, m in members.items()) if c),
+        result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()),
+                                                 parse, cluster_id)
+    result.clusters = sorted((c for c in (build_cluster(r, m, parse, cluster_id) for r, m in members.items()) if c),
                              key=lambda c: c.cluster_id)
     clock.lap('apply')
     return result
