@@ -324,7 +324,10 @@ class FlagDuplicatePassages(beam.PTransform):
         # article through a fifth, which costs a small run more than the
         # detection itself. The sharded steps see nothing then, and the
         # in-memory step nothing when the run is too large to collect.
-        items = docs | 'TagDocs' >> beam.Map(lambda doc: [(_DOC, doc)])
+        # Articles are signed first, either way: a step per article, which
+        # workers share, where the in-memory step is one element on one.
+        signed = docs | 'SignPassages' >> beam.Map(lambda doc: (doc, sign_doc(signer, doc)))
+        items = signed | 'TagDocs' >> beam.Map(lambda pair: [(_DOC, pair)])
         if self._index is not None:
             items = (items, self._index | 'TagIndex' >> beam.Map(lambda entry: [(_INDEX, entry)])
                      ) | 'DocsAndIndex' >> beam.Flatten()
@@ -342,8 +345,9 @@ class FlagDuplicatePassages(beam.PTransform):
         def if_large(element, large):
             return [element] if large else []
 
-        docs = docs | 'DocsIfLarge' >> beam.FlatMap(if_large, large=large)
-        current = docs | 'SignPassages' >> beam.Map(lambda doc: sign_doc(signer, doc))
+        signed = signed | 'SignedIfLarge' >> beam.FlatMap(if_large, large=large)
+        docs = signed | 'Docs' >> beam.Map(lambda pair: pair[0])
+        current = signed | 'Signatures' >> beam.Map(lambda pair: pair[1])
         signatures = current
         if self._index is not None:
             index = self._index | 'IndexIfLarge' >> beam.FlatMap(if_large, large=large)
@@ -412,12 +416,13 @@ _DOC, _INDEX = 'doc', 'index'
 
 
 def flag_run(docs: Sequence[DocPassages], index: Sequence[DocSignature] = (),
-             settings: DedupSettings = DedupSettings()):
+             settings: DedupSettings = DedupSettings(), signed: Optional[Dict[str, DocSignature]] = None):
     """A whole run's reuse results, for a run held in memory: (FlaggedDoc
     per article, Cluster rows, the dedup index's entries, ReuseResult).
-    What the sharded steps of FlagDuplicatePassages give, in one call."""
+    What the sharded steps of FlagDuplicatePassages give, in one call.
+    `signed`: the docs' signatures by doc_id, when they are made already."""
     docs = sorted(docs, key=lambda doc: doc.article.doc_id)   # combiners merge in any order
-    result = detect_reuse(docs, settings, sorted(index, key=lambda entry: entry.doc_id))
+    result = detect_reuse(docs, settings, sorted(index, key=lambda entry: entry.doc_id), signed=signed)
     flagged = []
     for doc in docs:
         unique_text, dup_ratio, rows = apply_matches(doc, result.matches.get(doc.article.doc_id, ()))
@@ -429,8 +434,9 @@ def flag_run(docs: Sequence[DocPassages], index: Sequence[DocSignature] = (),
 
 
 class _FlagInMemory(beam.DoFn):
-    """The run's tagged articles and index entries in one list (or None: too
-    many) -> FlaggedDoc, with Cluster rows and index entries on the side."""
+    """The run's tagged (article, its signature) pairs and index entries in
+    one list (or None: too many) -> FlaggedDoc, with Cluster rows and index
+    entries on the side."""
 
     def __init__(self, settings: DedupSettings, keep_index: bool):
         self._settings = settings
@@ -446,9 +452,10 @@ class _FlagInMemory(beam.DoFn):
         if whole is None:
             return
         self._in_memory.inc()
-        docs = [item for tag, item in whole if tag == _DOC]
+        signed_docs = [item for tag, item in whole if tag == _DOC]
         index = [item for tag, item in whole if tag == _INDEX]
-        flagged, clusters, entries, result = flag_run(docs, index, self._settings)
+        flagged, clusters, entries, result = flag_run([doc for doc, _ in signed_docs], index, self._settings,
+                                                      {signature.doc_id: signature for _, signature in signed_docs})
         self._pairs.inc(result.candidate_pairs)
         self._verified.inc(len(result.edges))
         self._clusters.inc(len(clusters))
