@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bench.scoring import bag_of_words_prf
 from bench.text_dumps import page_text_dump
@@ -130,3 +131,43 @@ def test_header_lines_are_not_judged_again(model):
     body, fields, cuts = clean_text_dump(text, rules=model)
     assert fields.title and fields.title not in body.split('\n\n')
     assert all(c.reason in REASONS or c.reason in HEADER_REASONS for c in cuts)
+
+
+# ------------------------------------------------------------------ the column-at-a-time feature code
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(1, 500)), max_size=40), st.booleans())
+def test_distance_to_matches_a_walk_over_the_lines(rows, forward):
+    import math
+    from transforms.boilerplate_model import _distance_to
+    flags = np.array([float(f) for f, _ in rows])
+    chars = np.array([float(c) for _, c in rows])
+    n = len(rows)
+    lines_out = [math.log1p(n + 1)] * n
+    chars_out = [math.log1p(float(chars.sum()) + 1)] * n
+    last, acc = None, 0.0
+    for k in (range(n - 1, -1, -1) if forward else range(n)):
+        if last is not None:
+            lines_out[k], chars_out[k] = math.log1p(abs(k - last)), math.log1p(acc)
+        acc += chars[k]
+        if flags[k]:
+            last, acc = k, 0.0
+    got_lines, got_chars = _distance_to(flags, chars, forward)
+    assert got_lines.tolist() == lines_out and got_chars.tolist() == chars_out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=10))
+def test_character_class_counts_match_the_str_methods(texts):
+    from transforms.boilerplate_model import _ALNUM, _COMMA, _DIGIT, _SPACE, _char_class_counts, _class_column
+    counts = _char_class_counts(texts)
+    assert _class_column(counts, _DIGIT).tolist() == [sum(map(str.isdigit, t)) for t in texts]
+    assert _class_column(counts, _ALNUM).tolist() == [sum(map(str.isalnum, t)) for t in texts]
+    assert _class_column(counts, _SPACE).tolist() == [sum(map(str.isspace, t)) for t in texts]
+    assert _class_column(counts, _COMMA).tolist() == [t.count(',') for t in texts]
+
+
+def test_run_lengths():
+    from transforms.boilerplate_model import _run_lengths
+    assert _run_lengths(np.array([1, 1, 0, 1, 0, 0, 0])).tolist() == [2, 2, 1, 1, 3, 3, 3]
+    assert _run_lengths(np.array([], dtype=bool)).tolist() == []

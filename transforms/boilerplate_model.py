@@ -40,6 +40,8 @@ import json
 import math
 import re
 from collections import Counter
+from itertools import chain, compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -87,6 +89,60 @@ def feature_names() -> list:
     return names
 
 
+_COLUMN = {name: j for j, name in enumerate(feature_names())}
+_HARD_COLUMN = {r: _COLUMN[f'hard_{r}'] for r in _HARD}
+_QUALITY_COLUMN = {q: _COLUMN[f'quality_{q}'] for q in _QUALITY}
+
+# Per-character classes, for counts over every character of a line. One
+# table lookup per character of the article replaces a str method call per
+# character; each class is decided by the very test the feature is defined
+# by (a str method or the feature's own pattern), the first time a character
+# is seen, so a count is the same as counting character by character.
+_DIGIT, _ALNUM, _SPACE, _SENT_PUNCT_CHAR, _SEPARATOR, _QUOTE_CHAR, _COMMA, _CLASSIFIED = (1 << b for b in range(8))
+_CHAR_CLASS = np.zeros(0x110000, dtype='<u2')      # code point -> class bits; 0: not seen yet
+
+
+def _char_class(ch: str) -> int:
+    return (_DIGIT * ch.isdigit() | _ALNUM * ch.isalnum() | _SPACE * ch.isspace()
+            | _SENT_PUNCT_CHAR * bool(_SENT_PUNCT.search(ch)) | _SEPARATOR * bool(_SEPARATORS.search(ch))
+            | _QUOTE_CHAR * bool(_QUOTE.search(ch)) | _COMMA * (ch == ',') | _CLASSIFIED)
+
+
+def _char_class_counts(texts: list) -> np.ndarray:
+    """Per text (none empty), how many of its characters are in each class:
+    an (n, 16) integer array, column b counting the characters with bit b."""
+    joined = ''.join(texts)
+    codes = np.frombuffer(joined.encode('utf-32-le', 'surrogatepass'), dtype='<u4')
+    classes = _CHAR_CLASS[codes]
+    unseen = classes == 0
+    if unseen.any():
+        for c in np.unique(codes[unseen]).tolist():
+            _CHAR_CLASS[c] = _char_class(chr(c))
+        classes = _CHAR_CLASS[codes]
+    bits = np.unpackbits(classes.view(np.uint8).reshape(len(classes), 2), axis=1, bitorder='little')
+    starts = np.cumsum([0] + [len(t) for t in texts[:-1]])
+    return np.add.reduceat(bits, starts, axis=0, dtype=np.int64)
+
+
+def _class_column(counts: np.ndarray, bit: int) -> np.ndarray:
+    return counts[:, bit.bit_length() - 1]
+
+
+def _per_line_sum(line_of_word: np.ndarray, values, n: int) -> np.ndarray:
+    """Per line, the sum of its words' values (whole numbers: exact in any order)."""
+    return np.bincount(line_of_word, weights=np.asarray(values, dtype=np.float64), minlength=n)
+
+
+def _share(count: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """count / total, 0.0 where total is 0."""
+    return np.divide(count, total, out=np.zeros(len(count)), where=total > 0)
+
+
+def _found(pattern: re.Pattern, texts) -> np.ndarray:
+    """Per text: 1.0 where `pattern` occurs in it, else 0.0."""
+    return np.array([m is not None for m in map(pattern.search, texts)], dtype=np.float64)
+
+
 def main_region(chars: np.ndarray, quality: list) -> tuple:
     """(first, last) line of the stretch of the page with the most prose: the
     maximum-sum run, where prose lines add their length and every other line
@@ -104,15 +160,12 @@ def main_region(chars: np.ndarray, quality: list) -> tuple:
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """Per line: the length of the run of equal flags it belongs to."""
-    out = np.zeros(len(flags))
-    k = 0
-    while k < len(flags):
-        j = k
-        while j + 1 < len(flags) and flags[j + 1] == flags[k]:
-            j += 1
-        out[k:j + 1] = j - k + 1
-        k = j + 1
-    return out
+    flags = np.asarray(flags)
+    if not len(flags):
+        return np.zeros(0)
+    starts = np.flatnonzero(np.concatenate(([True], flags[1:] != flags[:-1])))
+    lengths = np.diff(np.append(starts, len(flags)))
+    return np.repeat(lengths, lengths).astype(np.float64)
 
 
 def _content_words(words: Sequence[str]) -> list:
@@ -121,56 +174,73 @@ def _content_words(words: Sequence[str]) -> list:
 
 def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     """One row of `feature_names()` per non-empty line (`a.idx` order).
-    `title` is the headline line the header split took out, if it found one."""
-    names = feature_names()
+    `title` is the headline line the header split took out, if it found one.
+
+    Computed a column at a time over all lines: what is counted per word or
+    per character is counted over the article's words (characters) at once.
+    Every value is the same float as computed line by line (counts are whole
+    numbers, exact in any order; sums of fractions keep their order)."""
+    col = _COLUMN
     n = len(a.idx)
-    X = np.zeros((n, len(names)), dtype=np.float64)
+    X = np.zeros((n, len(col)), dtype=np.float64)
     if not n:
         return X
-    col = {name: j for j, name in enumerate(names)}
     texts = [a.texts[i] for i in a.idx]
-    chars = np.array([len(t) for t in texts], dtype=np.float64)
+    lengths = [len(t) for t in texts]
+    chars = np.array(lengths, dtype=np.float64)
     words = [_words(t) for t in texts]
-    nw = np.array([len(w) for w in words], dtype=np.float64)
-    sw = np.array([sum(x.lower() in STOPWORDS for x in w) / len(w) if w else 0.0 for w in words])
-    ends = np.array([bool(_SENT_FINAL.search(t)) for t in texts], dtype=np.float64)
-    keep = np.array([a.final.get(a.unit_of[i]) == 'good' for i in a.idx], dtype=np.float64)
-    good = np.array([a.quality.get(a.unit_of[i]) == 'good' for i in a.idx], dtype=np.float64)
-    hard = [a.hard.get(i) or a.unit_hard.get(a.unit_of[i]) for i in a.idx]
+    word_counts = [len(w) for w in words]
+    nw = np.array(word_counts, dtype=np.float64)
+    # the article's words in one list, each with the line it is in
+    flat_words = list(chain.from_iterable(words))
+    low_words = list(map(str.lower, flat_words))
+    line_of_word = np.repeat(np.arange(n), word_counts)
+    is_stopword = np.fromiter(map(STOPWORDS.__contains__, low_words), dtype=bool, count=len(low_words))
+    word_lengths = np.fromiter(map(len, flat_words), dtype=np.int64, count=len(flat_words))
+    sw = _share(_per_line_sum(line_of_word, is_stopword, n), nw)
+    ends = _found(_SENT_FINAL, texts)
+    units = [a.unit_of[i] for i in a.idx]
+    quality = [a.quality.get(u) for u in units]
+    keep = np.array([a.final.get(u) == 'good' for u in units], dtype=np.float64)
+    good = np.array([q == 'good' for q in quality], dtype=np.float64)
+    hard = [a.hard.get(i) or a.unit_hard.get(u) for i, u in zip(a.idx, units)]
     hard_any = np.array([h is not None for h in hard], dtype=np.float64)
-    counts = Counter(t.lower() for t in texts)
-    unit_sizes = Counter(a.unit_of[i] for i in a.idx)
+    low_texts = list(map(str.lower, texts))
+    counts = Counter(low_texts)
+    unit_sizes = Counter(units)
     unit_chars: Counter = Counter()
-    for i, c in zip(a.idx, chars):
-        unit_chars[a.unit_of[i]] += c + 1
+    for u, c in zip(units, lengths):
+        unit_chars[u] += c + 1
+    unit_log_chars = {u: math.log1p(c) for u, c in unit_chars.items()}
+    char_counts = _char_class_counts(texts)
 
     X[:, col['log_chars']] = np.log1p(chars)
     X[:, col['n_words']] = nw
     X[:, col['stopword_density']] = sw
     X[:, col['ends_sentence']] = ends
-    for k, (t, w) in enumerate(zip(texts, words)):
-        X[k, col['has_sentence_punct']] = bool(_SENT_PUNCT.search(t))
-        X[k, col['starts_upper']] = t[:1].isupper()
-        X[k, col['capitalised_share']] = sum(x[:1].isupper() for x in w) / len(w) if w else 0.0
-        X[k, col['digit_share']] = sum(map(str.isdigit, t)) / len(t)
-        X[k, col['punct_share']] = (len(t) - sum(map(str.isalnum, t)) - sum(map(str.isspace, t))) / len(t)
-        X[k, col['url_share']] = sum(len(u) for u in _URL_ANY.findall(t)) / len(t)
-        X[k, col['second_person']] = bool(_SECOND_PERSON.search(t))
-        X[k, col['all_caps']] = t.isupper()
-        X[k, col['ends_colon']] = t.endswith(':')
-        X[k, col['separators']] = len(_SEPARATORS.findall(t))
-        X[k, col['mean_word_len']] = sum(map(len, w)) / len(w) if w else 0.0
-        X[k, col['has_quote']] = bool(_QUOTE.search(t))
-        X[k, col['commas_per_word']] = t.count(',') / max(1, len(w))
-        X[k, col['repeats_in_article']] = counts[t.lower()] - 1
-        u = a.unit_of[a.idx[k]]
-        X[k, col['unit_lines']] = unit_sizes[u]
-        X[k, col['unit_log_chars']] = math.log1p(unit_chars[u])
-        if hard[k] is not None and f'hard_{hard[k]}' in col:
-            X[k, col[f'hard_{hard[k]}']] = 1.0
-        q = a.quality.get(u)
-        if q in _QUALITY:
-            X[k, col[f'quality_{q}']] = 1.0
+    X[:, col['has_sentence_punct']] = _class_column(char_counts, _SENT_PUNCT_CHAR) > 0
+    X[:, col['starts_upper']] = [t[:1].isupper() for t in texts]
+    capitalised = list(map(str.isupper, map(itemgetter(0), flat_words)))
+    X[:, col['capitalised_share']] = _share(_per_line_sum(line_of_word, capitalised, n), nw)
+    X[:, col['digit_share']] = _class_column(char_counts, _DIGIT) / chars
+    X[:, col['punct_share']] = (chars - _class_column(char_counts, _ALNUM)
+                                - _class_column(char_counts, _SPACE)) / chars
+    url_chars = [sum(map(len, urls)) for urls in map(_URL_ANY.findall, texts)]
+    X[:, col['url_share']] = np.array(url_chars, dtype=np.float64) / chars
+    X[:, col['second_person']] = _found(_SECOND_PERSON, texts)
+    X[:, col['all_caps']] = list(map(str.isupper, texts))
+    X[:, col['ends_colon']] = [t.endswith(':') for t in texts]
+    X[:, col['separators']] = _class_column(char_counts, _SEPARATOR)
+    X[:, col['mean_word_len']] = _share(_per_line_sum(line_of_word, word_lengths, n), nw)
+    X[:, col['has_quote']] = _class_column(char_counts, _QUOTE_CHAR) > 0
+    X[:, col['commas_per_word']] = _class_column(char_counts, _COMMA) / np.maximum(1, nw)
+    X[:, col['repeats_in_article']] = [counts[t] - 1 for t in low_texts]
+    X[:, col['unit_lines']] = [unit_sizes[u] for u in units]
+    X[:, col['unit_log_chars']] = [unit_log_chars[u] for u in units]
+    hard_rows = [k for k, h in enumerate(hard) if h in _HARD_COLUMN]
+    X[hard_rows, [_HARD_COLUMN[hard[k]] for k in hard_rows]] = 1.0
+    quality_rows = [k for k, q in enumerate(quality) if q in _QUALITY_COLUMN]
+    X[quality_rows, [_QUALITY_COLUMN[quality[k]] for k in quality_rows]] = 1.0
     X[:, col['hard_any']] = hard_any
     X[:, col['rules_keep']] = keep
 
@@ -218,7 +288,6 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     X[:, col['doc_kept_share']] = float(kept_chars.sum()) / total
     X[:, col['foreign']] = float(a.foreign)
 
-    quality = [a.quality.get(a.unit_of[i]) for i in a.idx]
     span = main_region(chars, quality)
     if span is not None:
         lo, hi = span
@@ -244,27 +313,16 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     cm = np.concatenate(([0.0], np.cumsum(meta)))
     lo3, hi3 = np.clip(pos - 3, 0, n).astype(int), np.clip(pos + 4, 0, n).astype(int)
     X[:, col['comment_meta_w3']] = cm[hi3] - cm[lo3] - meta
+    # a Comments (Related) heading after the first prose line: every line below it
     first_good = good_pos[0] if good_pos.size else n
-    heading_seen = related_seen = False
-    for k in range(n):
-        X[k, col['after_comments_heading']] = heading_seen
-        X[k, col['related_heading_before']] = related_seen
-        if k > first_good and hard[k] == 'comments_prompt':
-            heading_seen = True
-        if k > first_good and hard[k] == 'related_links':
-            related_seen = True
+    for name, reason in (('after_comments_heading', 'comments_prompt'), ('related_heading_before', 'related_links')):
+        heading = (pos > first_good) & np.array([h == reason for h in hard])
+        X[1:, col[name]] = np.cumsum(heading[:-1]) > 0
     # blocks of prose: runs of good lines that at most 2 other lines interrupt
     block = np.full(n, -1)
-    b, gap = -1, 99
-    for k in range(n):
-        if good[k]:
-            if gap > 2:
-                b += 1
-            block[k] = b
-            gap = 0
-        else:
-            gap += 1
-    if b >= 0:
+    if good_pos.size:
+        block[good_pos] = np.cumsum(np.concatenate(([True], np.diff(good_pos) - 1 > 2))) - 1
+        b = block[good_pos[-1]]
         sizes = np.bincount(block[block >= 0], weights=chars[block >= 0], minlength=b + 1)
         rank = np.argsort(np.argsort(-sizes))
         # lines between blocks belong to the block before them
@@ -286,23 +344,30 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
 
     # topicality: body lines share the vocabulary of the article's prose and
     # headline; menus, promos and teasers for other stories do not
-    content = [_content_words(w) for w in words]
+    is_content = (word_lengths > 2) & ~is_stopword
+    content = list(compress(low_words, is_content))          # _content_words of every line, in a row
+    line_of_content = line_of_word[is_content]
+    n_content = np.bincount(line_of_content, minlength=n)
+    bounds = np.concatenate(([0], np.cumsum(n_content))).tolist()
     vocab: Counter = Counter()
-    for k in np.flatnonzero(good):
-        vocab.update(set(content[k]))
+    for k in np.flatnonzero(good).tolist():
+        vocab.update(set(content[bounds[k]:bounds[k + 1]]))
+    # in how many prose lines other than its own each word is (a prose line's
+    # words are all in `vocab`)
+    others = np.array(list(map(vocab.__getitem__, content)), dtype=np.int64) - good[line_of_content].astype(np.int64)
+    rows = np.flatnonzero(n_content)
+    X[rows, col['topic_share']] = _per_line_sum(line_of_content, others > 0, n)[rows] / n_content[rows]
+    # a sum of fractions: added up word by word in line order, as ever
+    log_others = list(map(math.log1p, others.tolist()))
+    X[rows, col['topic_weight']] = [sum(log_others[bounds[k]:bounds[k + 1]]) / (bounds[k + 1] - bounds[k])
+                                    for k in rows.tolist()]
     title_words = set(_content_words(_words(title.text))) if title is not None else set()
-    for k, cw in enumerate(content):
-        if not cw:
-            continue
-        own = 1 if good[k] else 0
-        counts = [vocab[w] - (own if w in vocab else 0) for w in cw]
-        X[k, col['topic_share']] = sum(c > 0 for c in counts) / len(cw)
-        X[k, col['topic_weight']] = sum(math.log1p(max(c, 0)) for c in counts) / len(cw)
-        if title_words:
-            X[k, col['title_share']] = sum(w in title_words for w in cw) / len(cw)
-        n_sent = len(_SENTENCE_END.findall(texts[k])) or 1
-        X[k, col['sentences']] = n_sent
-        X[k, col['words_per_sentence']] = nw[k] / n_sent
+    if title_words:
+        in_title = list(map(title_words.__contains__, content))
+        X[rows, col['title_share']] = _per_line_sum(line_of_content, in_title, n)[rows] / n_content[rows]
+    n_sent = np.array([len(_SENTENCE_END.findall(texts[k])) or 1 for k in rows.tolist()], dtype=np.float64)
+    X[rows, col['sentences']] = n_sent
+    X[rows, col['words_per_sentence']] = nw[rows] / n_sent
     return X
 
 
@@ -312,15 +377,20 @@ def _distance_to(flags: np.ndarray, chars: np.ndarray, forward: bool) -> tuple:
     n = len(flags)
     lines_out = np.full(n, math.log1p(n + 1))
     chars_out = np.full(n, math.log1p(float(chars.sum()) + 1))
-    order = range(n - 1, -1, -1) if forward else range(n)
-    last, acc = None, 0.0
-    for k in order:
-        if last is not None:
-            lines_out[k] = math.log1p(abs(k - last))
-            chars_out[k] = math.log1p(acc)
-        acc += chars[k]
-        if flags[k]:
-            last, acc = k, 0.0
+    if forward:
+        flags, chars = flags[::-1], chars[::-1]
+    pos = np.arange(n)
+    # the nearest flagged line strictly before each line, -1 where none
+    nearest = np.concatenate(([-1], np.maximum.accumulate(np.where(flags != 0, pos, -1))[:-1]))
+    found = np.flatnonzero(nearest >= 0)
+    # characters strictly between the two lines: whole numbers, exact as a difference of sums
+    before = np.concatenate(([0.0], np.cumsum(chars)))
+    lines = (found - nearest[found]).tolist()
+    between = (before[found] - before[nearest[found] + 1]).tolist()
+    if forward:
+        found = n - 1 - found
+    lines_out[found] = list(map(math.log1p, lines))
+    chars_out[found] = list(map(math.log1p, between))
     return lines_out, chars_out
 
 
@@ -346,13 +416,29 @@ class TreeEnsemble:
         self.is_leaf = np.asarray(spec['is_leaf'], dtype=bool)
         self.roots = np.asarray(spec['roots'], dtype=np.int64)
         self.depth = int(spec['max_depth'])
-        # The walk as one table lookup per level: a node's two children side
-        # by side (a leaf is its own child, on feature 0), so every row steps
-        # through the trees with no masks or branches.
+        # The walk as one table lookup per level, on doubled row numbers: row
+        # 2r + (x <= threshold) of `_next` is node r's next node (its left
+        # child if the test holds, else its right one; a leaf is its own
+        # child, on feature 0), so every row steps through the trees with no
+        # masks or branches. A NaN feature fails the test and goes right.
         rows = np.arange(len(self.feature))
-        self._children = np.stack([np.where(self.is_leaf, rows, self.left),
-                                   np.where(self.is_leaf, rows, self.right)], axis=1).ravel()
-        self._walk_feature = np.where(self.is_leaf, 0, self.feature)
+        left = np.where(self.is_leaf, rows, self.left)
+        right = np.where(self.is_leaf, rows, self.right)
+        self._next = 2 * np.stack([right, left], axis=1).ravel()
+        self._walk_feature = np.repeat(np.where(self.is_leaf, 0, self.feature), 2)
+        self._walk_threshold = np.repeat(self.threshold, 2)
+        self._walk_value = np.repeat(self.value, 2)
+        self._steps = self._deepest_leaf()
+
+    def _deepest_leaf(self) -> int:
+        """Steps from the roots to the deepest leaf: the walk needs no more."""
+        level, steps = self.roots, 0
+        while True:
+            level = level[~self.is_leaf[level]]
+            if not level.size:
+                return steps
+            level = np.concatenate((self.left[level], self.right[level]))
+            steps += 1
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         if not len(X):
@@ -360,12 +446,10 @@ class TreeEnsemble:
         X = np.ascontiguousarray(X, dtype=np.float64)
         flat = X.ravel()
         base = (np.arange(len(X)) * X.shape[1])[:, None]
-        node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()
-        for _ in range(self.depth + 1):
-            # `not <=` rather than `>`: a NaN feature goes right, as before
-            right = ~(flat[base + self._walk_feature[node]] <= self.threshold[node])
-            node = self._children[2 * node + right]
-        return self.baseline + self.value[node].sum(axis=1)
+        node = np.broadcast_to(2 * self.roots, (len(X), len(self.roots))).copy()
+        for _ in range(self._steps):
+            node = self._next[node + (flat[base + self._walk_feature[node]] <= self._walk_threshold[node])]
+        return self.baseline + self._walk_value[node].sum(axis=1)
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import re
 from collections import Counter
+from itertools import chain
 from typing import Optional, Protocol, Sequence
 
 import apache_beam as beam
@@ -139,6 +140,8 @@ _BIO_RE = re.compile(
 _SENT_PUNCT = re.compile(r'[.!?。！？]')
 _SENT_FINAL = re.compile(r'[.!?…。！？]["”’\')\]]*\s*$')
 
+_DOUBLE_QUOTE = re.compile('["“”]')
+_STARTS_SENTENCE = re.compile(r'^\W*[A-Z0-9"“‘\'(]')
 _SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|you['’](?:re|ll|ve|d))\b")
 # Markers that sit between body paragraphs: they are cut, but do not count
 # as boilerplate context for their neighbours.
@@ -267,9 +270,10 @@ class BoilerplateRules:
         out = [None] * n_all
         if not idx:
             return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, {}, {}, out, False)
-        nwords = {i: len(_words(texts[i])) for i in idx}
-        all_words = [w.lower() for i in idx for w in _words(texts[i])]
-        sw_total = sum(1 for w in all_words if w in STOPWORDS)
+        line_words = [_words(texts[i]) for i in idx]
+        nwords = dict(zip(idx, map(len, line_words)))
+        all_words = list(map(str.lower, chain.from_iterable(line_words)))
+        sw_total = sum(map(STOPWORDS.__contains__, all_words))
         foreign = len(all_words) >= 30 and sw_total / max(1, len(all_words)) < 0.15
 
         # 1. hard evidence of the line itself
@@ -379,19 +383,19 @@ class BoilerplateRules:
     def _quality(self, t: str, foreign: bool) -> str:
         n = len(t)
         w = _words(t)
-        sd = (sum(1 for x in w if x.lower() in STOPWORDS) / len(w)) if w else 0.0
+        sd = (sum(map(STOPWORDS.__contains__, map(str.lower, w))) / len(w)) if w else 0.0
         has_punct = bool(_SENT_PUNCT.search(t))
         sd_good = foreign or sd >= self.good_stopwords
         if sd_good and ((n >= self.good_chars and has_punct) or
                         (n >= self.good_chars * 2 // 3 and _SENT_FINAL.search(t))):
             # prose that speaks to the reader outside quotes is a promo more often than not
-            if _SECOND_PERSON.search(t) and not re.search('["“”]', t) and n < 2 * self.good_chars:
+            if _SECOND_PERSON.search(t) and not _DOUBLE_QUOTE.search(t) and n < 2 * self.good_chars:
                 return 'neargood'
             return 'good'
         if n >= self.neargood_chars and (foreign or sd >= self.neargood_stopwords) and len(w) >= 5:
             return 'neargood'
         # a short but complete sentence ("He did not elaborate.")
-        if len(w) >= 3 and _SENT_FINAL.search(t) and re.match(r'^\W*[A-Z0-9"“‘\'(]', t) \
+        if len(w) >= 3 and _SENT_FINAL.search(t) and _STARTS_SENTENCE.match(t) \
                 and (foreign or sd >= 0.1):
             return 'neargood'
         return 'short'
@@ -468,6 +472,7 @@ class BoilerplateRules:
 
 _INVISIBLE = re.compile('[\u200b\u2060\ufeff\u00ad]')
 _CONTINUATION = re.compile(r'^[\W]*[a-z0-9à-ÿ(\[,;:\-–—]')
+_CONTINUED_END = re.compile(r'[,;(\-–—/&]$')
 
 
 def _clean_line(s: str) -> str:
@@ -482,7 +487,7 @@ def _continues(prev: str, nxt: str, longest: int = 0) -> bool:
     """`nxt` continues the paragraph `prev` was wrapped in."""
     if not prev or not nxt or _ends_sentence(prev):
         return False
-    if _CONTINUATION.match(nxt) or re.search(r'[,;(\-–—/&]$', prev):
+    if _CONTINUATION.match(nxt) or _CONTINUED_END.search(prev):
         return True
     last = _words(prev[-30:])
     if last and last[-1].lower() in STOPWORDS:
