@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import apache_beam as beam
 import trafilatura  # noqa: F401  (import order: settings before core)
+from lxml import etree
 from lxml.html import HtmlElement
 from htmldate import find_date
 from trafilatura import metadata as traf_meta
@@ -906,62 +907,51 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
     """One pass over the visible text of <body>: its length, where the (title)
     <h1> starts, and the dates shown in short text nodes (bylines, datelines,
     <time> elements) with their text offsets and whether the page labels them
-    as an update ('Updated ...', class="updated")."""
-    from lxml import etree
+    as an update ('Updated ...', class="updated"). The class label of a text
+    (`_class_label`) is its element's, else that of the element's parent (no
+    deeper); it is read only for the few texts that hold a date."""
     body = tree.find('.//body')
     if body is None:
         body = tree
     offset = 0
-    skip = 0
     h1_first = h1_title = None
     dates = []
     prev = ''
-    labels = [-1]           # class-label stack
     day_first = _day_first(tree)
-    order_votes = [0]       # numeric dates with a day > 12 first (+1) / second (-1)
+    order_votes = 0         # numeric dates with a day > 12 first (+1) / second (-1)
     ambiguous = []          # indexes in `dates` of numeric dates read by the default order
-    time_attr = [-1]        # index in `dates` of the last <time datetime> entry
+    time_attr = -1          # index in `dates` of the last <time datetime> entry
 
-    def is_update(text_label: str, cls: int) -> bool:
-        if _UPDATE_LABEL.search(text_label.lower()):
-            return True
-        return cls == 1
+    def element_label(el) -> int:
+        """The class label of an element inside <body>: its own, else its parent's."""
+        label = _class_label(el, -1)
+        if label == -1 and el is not body:
+            label = _class_label(el.getparent(), -1)
+        return label
 
-    def is_published(text_label: str) -> bool:
-        return bool(_PUB_LABEL.search(text_label.lower()))
+    def add_date(s, m, container):
+        """A short text `s` in which `_VIS_DATE` found `m`, at `offset`."""
+        nonlocal order_votes
+        d = _visible_date(m, max_date, day_first)
+        a, b = m.group('a4'), m.group('b4')
+        if a and m.group('s4') == '/':
+            order_votes += (int(a) > 12) - (int(b) > 12)
+        if d:
+            if time_attr == len(dates) - 1 and dates and dates[-1][0] == offset:
+                dates.pop()     # the shown text beats a <time datetime> (often UTC)
+            if a and m.group('s4') == '/' and int(a) != int(b) and max(int(a), int(b)) <= 12:
+                ambiguous.append(len(dates))
+            label = (prev[-30:] + ' ' + s[:m.start()]).lower()
+            dates.append((offset, d, bool(_UPDATE_LABEL.search(label)) or element_label(container) == 1,
+                          bool(_PUB_LABEL.search(label))))
 
-    def add_text(t, cls):
-        nonlocal offset, prev
-        s = t.strip()
-        if not s:
-            return
-        if len(s) <= 80:
-            m = _VIS_DATE.search(s)
-            if m:
-                d = _visible_date(m, max_date, day_first)
-                a, b = m.group('a4'), m.group('b4')
-                if a and m.group('s4') == '/':
-                    order_votes[0] += (int(a) > 12) - (int(b) > 12)
-                if d:
-                    if time_attr[0] == len(dates) - 1 and dates and dates[-1][0] == offset:
-                        dates.pop()     # the shown text beats a <time datetime> (often UTC)
-                    if a and m.group('s4') == '/' and int(a) != int(b) and max(int(a), int(b)) <= 12:
-                        ambiguous.append(len(dates))
-                    label = prev[-30:] + ' ' + s[:m.start()]
-                    dates.append((offset, d, is_update(label, cls), is_published(label)))
-        prev = s
-        offset += len(s) + 1
-
-    for event, el in etree.iterwalk(body, events=('start', 'end')):
-        tag = el.tag if isinstance(el.tag, str) else ''
+    walker = etree.iterwalk(body, events=('start', 'end'))
+    for event, el in walker:
         if event == 'start':
-            if skip or tag in _SKIP_TAGS:
-                skip += 1
+            tag = el.tag
+            if tag in _SKIP_TAGS:
+                walker.skip_subtree()   # its text is not shown; its tail is
                 continue
-            # labels from the element's own class, else its parent's (no deeper)
-            own = _class_label(el, -1) if tag else -1
-            labels.append(own)
-            cls = own if own != -1 else labels[-2]
             if tag == 'h1':
                 if h1_first is None:
                     h1_first = offset
@@ -972,23 +962,30 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
             elif tag == 'time':
                 d = parse_date_value(el.get('datetime'), max_date)
                 if d:
-                    label = prev[-30:] + ' ' + (el.text or '')
-                    dates.append((offset, d, is_update(label, cls),
-                                  is_published(label) or el.get('pubdate') is not None))
-                    time_attr[0] = len(dates) - 1
-            if el.text:
-                add_text(el.text, cls)
+                    label = (prev[-30:] + ' ' + (el.text or '')).lower()
+                    dates.append((offset, d, bool(_UPDATE_LABEL.search(label)) or element_label(el) == 1,
+                                  bool(_PUB_LABEL.search(label)) or el.get('pubdate') is not None))
+                    time_attr = len(dates) - 1
+            t = el.text
+            container = el
+        elif el is not body:
+            t = el.tail
+            container = None        # its parent, looked up only for a date
         else:
-            if skip:
-                skip -= 1
-                if skip:
-                    continue
-            else:
-                labels.pop()
-            if el is not body and el.tail:
-                add_text(el.tail, labels[-1] if labels[-1] != -1 else (labels[-2] if len(labels) > 1 else -1))
+            continue
+        if not t:
+            continue
+        s = t.strip()
+        if not s:
+            continue
+        if len(s) <= 80:
+            m = _VIS_DATE.search(s)
+            if m:
+                add_date(s, m, container if container is not None else el.getparent())
+        prev = s
+        offset += len(s) + 1
     # numeric dates whose order the page's other dates settle (25/03/2025 -> day first)
-    if ambiguous and order_votes[0] and (order_votes[0] > 0) != day_first:
+    if ambiguous and order_votes and (order_votes > 0) != day_first:
         for i in ambiguous:
             if i < len(dates):
                 o, d, upd, pub = dates[i]
