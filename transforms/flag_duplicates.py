@@ -18,7 +18,10 @@ of them are flagged without re-reading earlier articles, and an article seen
 again (same doc_id) replaces its own index entries instead of matching them.
 
 `detect_reuse` runs the same plain functions on a corpus held in memory: the
-reference the Beam graph is tested against, and what `make eval` scores.
+reference the Beam graph is tested against, and what `make eval` scores. A
+run of up to `--dedup-memory-articles` articles (and index entries) is
+flagged by it in one element (`flag_run`); the sharded steps above take
+larger runs.
 """
 from __future__ import annotations
 
