@@ -967,10 +967,8 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
                                   bool(_PUB_LABEL.search(label)) or el.get('pubdate') is not None))
                     time_attr = len(dates) - 1
             t = el.text
-            container = el
         elif el is not body:
             t = el.tail
-            container = None        # its parent, looked up only for a date
         else:
             continue
         if not t:
@@ -981,7 +979,8 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
         if len(s) <= 80:
             m = _VIS_DATE.search(s)
             if m:
-                add_date(s, m, container if container is not None else el.getparent())
+                # a text is in its element; a tail in the element's parent
+                add_date(s, m, el if event == 'start' else el.getparent())
         prev = s
         offset += len(s) + 1
     # numeric dates whose order the page's other dates settle (25/03/2025 -> day first)

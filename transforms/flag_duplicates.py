@@ -39,8 +39,8 @@ from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key)
 from transforms.records import Article, Cluster, DocPassages, PassageMatch
-from transforms.reuse_clusters import (DEFAULT_ROUNDS, IN_MEMORY_EDGES, ListsUpTo, ResolveClusters, ShardOf,
-                                      connected_components)
+from transforms.reuse_clusters import (DEFAULT_ROUNDS, IN_MEMORY_EDGES, TOO_LARGE, ListsUpTo, ResolveClusters,
+                                      ShardOf, connected_components, pass_if)
 from transforms.split_passages import passage_id
 from transforms.verify_candidates import (ReuseEdge, VerifyCandidates, VerifyPolicy, edges_from_wire,
                                           edges_to_wire, verify_in_memory)
@@ -342,18 +342,14 @@ class FlagDuplicatePassages(beam.PTransform):
             items
             | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)).without_defaults()
             | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings, keep_index)).with_outputs(
-                'clusters', 'index', 'too_large', main='articles'))
-        large = beam.pvalue.AsSingleton(in_memory.too_large, default_value=False)
-
-        def if_large(element, large):
-            return [element] if large else []
-
-        signed = signed | 'SignedIfLarge' >> beam.FlatMap(if_large, large=large)
+                'clusters', 'index', TOO_LARGE, main='articles'))
+        large = beam.pvalue.AsSingleton(in_memory[TOO_LARGE], default_value=False)
+        signed = signed | 'SignedIfLarge' >> beam.FlatMap(pass_if, large)
         docs = signed | 'Docs' >> beam.Map(lambda pair: pair[0])
         current = signed | 'Signatures' >> beam.Map(lambda pair: pair[1])
         signatures = current
         if self._index is not None:
-            index = self._index | 'IndexIfLarge' >> beam.FlatMap(if_large, large=large)
+            index = self._index | 'IndexIfLarge' >> beam.FlatMap(pass_if, large)
             signatures = (current, index | 'NotSeenAgain' >> DropReingested(current)) | 'WithIndex' >> beam.Flatten()
         by_doc = signatures | 'KeySignatures' >> beam.Map(lambda s: (s.doc_id, s))
         # Coarse elements from here on: edges travel as one list per later
@@ -451,7 +447,7 @@ class _FlagInMemory(beam.DoFn):
         self._in_memory = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_runs_in_memory')
 
     def process(self, whole):
-        yield beam.pvalue.TaggedOutput('too_large', whole is None)
+        yield beam.pvalue.TaggedOutput(TOO_LARGE, whole is None)
         if whole is None:
             return
         self._in_memory.inc()

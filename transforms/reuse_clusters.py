@@ -14,8 +14,8 @@ bench articles, 72,000 edges: 6 s of rounds, under 2 s this way). A larger
 graph is never collected anywhere; its components are found the Beam way:
 alternating Large-Star and Small-Star rounds (Kiveris et al., "Connected
 Components in MapReduce and Beyond", 2014), each one GroupByKey over the
-edges, then pointer jumps over the labels. A round count fixed at graph construction cannot prove
-convergence on every graph, so the last jump counts the nodes whose label was
+edges, then pointer jumps over the labels. A round count fixed at graph
+construction cannot prove convergence on every graph, so the last jump counts the nodes whose label was
 not a root before it (`dedup_unconverged_nodes`, logged): zero proves every
 label final; `--dedup-rounds` adds rounds. Stars from LSH buckets converge in
 two; a path of 100 passages in random rank order in four, of 1000 in six.
@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 import logging
 import zlib
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
 
@@ -299,6 +299,25 @@ def labels_in_memory(edges: Iterable[Edge], shards: int) -> List[List[Edge]]:
     return [by_shard[shard] for shard in sorted(by_shard)]
 
 
+TOO_LARGE = 'too_large'   # the tagged output of a whole-collection step's flag
+
+
+def resolve_whole_graph(edges: Optional[List[Edge]], shards: int):
+    """ResolveClusters' in-memory step: the labels of a collected graph
+    (`labels_in_memory`), and on the side whether it was too large to collect
+    (None). The flag comes out of this step so that nothing else reads the
+    whole graph again."""
+    yield beam.pvalue.TaggedOutput(TOO_LARGE, edges is None)
+    if edges is not None:
+        yield from labels_in_memory(edges, shards)
+
+
+def pass_if(element, flag: bool) -> list:
+    """`element` when the side-input `flag` is set, else nothing: the gate in
+    front of a sharded path that a whole-collection step may have made idle."""
+    return [element] if flag else []
+
+
 class ListsUpTo(beam.CombineFn):
     """Lists -> all their items in one list while there are at most `limit`,
     else None (too many to collect in one element). A bundle's partial list
@@ -352,13 +371,11 @@ class ResolveClusters(beam.PTransform):
         # then walks object by object to size its cache. Nothing in, nothing out.
         graph = pair_lists | 'WholeGraphIfSmall' >> beam.CombineGlobally(
             ListsUpTo(self._in_memory_edges)).without_defaults()
-        small_labels = graph | 'ResolveInMemory' >> beam.FlatMap(
-            lambda edges: labels_in_memory(edges, shards) if edges is not None else [])
-        too_large = beam.pvalue.AsSingleton(graph | 'TooLarge' >> beam.Map(lambda edges: edges is None),
-                                            default_value=False)
-        large = pair_lists | 'OnlyIfLarge' >> beam.FlatMap(
-            lambda edges, too_large: [edges] if too_large else [], too_large=too_large)
-        return ((small_labels, large | 'Rounds' >> _StarRounds(self._rounds, shards))
+        small = graph | 'ResolveInMemory' >> beam.FlatMap(resolve_whole_graph, shards).with_outputs(
+            TOO_LARGE, main='labels')
+        too_large = beam.pvalue.AsSingleton(small[TOO_LARGE], default_value=False)
+        large = pair_lists | 'OnlyIfLarge' >> beam.FlatMap(pass_if, too_large)
+        return ((small.labels, large | 'Rounds' >> _StarRounds(self._rounds, shards))
                 | 'AllLabels' >> beam.Flatten())
 
 
