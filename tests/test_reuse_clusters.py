@@ -189,9 +189,32 @@ def test_lists_up_to_gives_up_past_the_limit():
     from transforms.reuse_clusters import ListsUpTo
     fn = ListsUpTo(3)
     acc = fn.add_input(fn.create_accumulator(), [('a', 'b'), ('b', 'c')])
-    assert fn.extract_output(acc) == [('a', 'b'), ('b', 'c')]
+    assert fn.extract_output(acc).items == [('a', 'b'), ('b', 'c')]
     assert fn.add_input(acc, [('c', 'd'), ('d', 'e')]) is None
     assert fn.merge_accumulators([[('a', 'b')], None]) is None
     assert fn.merge_accumulators([[('a', 'b'), ('b', 'c')], [('c', 'd')]]) == [('a', 'b'), ('b', 'c'), ('c', 'd')]
     assert fn.merge_accumulators([[('a', 'b'), ('b', 'c')], [('c', 'd'), ('d', 'e')]]) is None
     assert fn.add_input(None, [('x', 'y')]) is None
+    assert fn.extract_output(None).items is None
+
+
+def test_collected_coder_round_trips_and_estimates_size_from_a_sample(monkeypatch):
+    """The runner sizes a whole-run element on every step it passes; the
+    estimate must be close to the encoded size without encoding it all."""
+    import pickle
+    from transforms.reuse_clusters import Collected, CollectedCoder
+    coder = CollectedCoder()
+    items = [('doc-%05d' % i, 'passage text ' * (5 + i % 7)) for i in range(5000)]
+    for value in (Collected(items), Collected(None), items, None, []):
+        decoded = coder.decode(coder.encode(value))
+        assert (decoded.items if isinstance(value, Collected) else decoded) == (
+            value.items if isinstance(value, Collected) else value)
+    exact = len(coder.encode(Collected(items)))
+    encoded = []
+    real_dumps = pickle.dumps
+    monkeypatch.setattr(pickle, 'dumps', lambda obj, *a: encoded.append(obj) or real_dumps(obj, *a))
+    estimate = coder.estimate_size(Collected(items))
+    assert 0.7 * exact < estimate < 1.3 * exact
+    assert sum(len(obj) for obj in encoded) <= CollectedCoder.SAMPLE
+    from apache_beam.coders import registry
+    assert registry.get_coder(Collected) == coder

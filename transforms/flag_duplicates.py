@@ -446,7 +446,8 @@ class _FlagInMemory(beam.DoFn):
         self._verified = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_verified_pairs')
         self._in_memory = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_runs_in_memory')
 
-    def process(self, whole):
+    def process(self, collected):
+        whole = collected.items
         yield beam.pvalue.TaggedOutput(TOO_LARGE, whole is None)
         if whole is None:
             return

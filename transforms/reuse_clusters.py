@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import pickle
 import zlib
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -302,11 +303,12 @@ def labels_in_memory(edges: Iterable[Edge], shards: int) -> List[List[Edge]]:
 TOO_LARGE = 'too_large'   # the tagged output of a whole-collection step's flag
 
 
-def resolve_whole_graph(edges: Optional[List[Edge]], shards: int):
+def resolve_whole_graph(graph: Collected, shards: int):
     """ResolveClusters' in-memory step: the labels of a collected graph
     (`labels_in_memory`), and on the side whether it was too large to collect
     (None). The flag comes out of this step so that nothing else reads the
     whole graph again."""
+    edges = graph.items
     yield beam.pvalue.TaggedOutput(TOO_LARGE, edges is None)
     if edges is not None:
         yield from labels_in_memory(edges, shards)
@@ -318,10 +320,66 @@ def pass_if(element, flag: bool) -> list:
     return [element] if flag else []
 
 
+class Collected:
+    """What `ListsUpTo` collected: every item in one list, or `items=None`
+    when there were too many to hold in one element."""
+    __slots__ = ('items',)
+
+    def __init__(self, items: Optional[list]):
+        self.items = items
+
+    def __reduce__(self):
+        return Collected, (self.items,)
+
+
+class CollectedCoder(beam.coders.Coder):
+    """A whole collection in one element (a `Collected`, or ListsUpTo's list
+    or None while it accumulates): pickled in one call, its size estimated
+    from a sample of its items.
+
+    The runner samples the size of elements on every step's output, and
+    always the first ones; the default estimate encodes the element, so a
+    run collected into one element was pickled once more for each of the
+    five steps it passed (measured: 4 of every 7.5 encodings of an article
+    on 600 bench articles)."""
+
+    SAMPLE = 8
+
+    def encode(self, value) -> bytes:
+        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    def decode(self, encoded: bytes):
+        return pickle.loads(encoded)
+
+    def is_deterministic(self) -> bool:
+        return False
+
+    def estimate_size(self, value) -> int:
+        items = value.items if isinstance(value, Collected) else value
+        if not items:
+            return len(self.encode(value))
+        step = max(1, len(items) // self.SAMPLE)
+        sample = items[::step][:self.SAMPLE]
+        return len(items) * len(self.encode(sample)) // len(sample)
+
+    def to_type_hint(self):
+        return Collected
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+
+beam.coders.registry.register_coder(Collected, CollectedCoder)
+
+
+@beam.typehints.with_output_types(Collected)
 class ListsUpTo(beam.CombineFn):
-    """Lists -> all their items in one list while there are at most `limit`,
-    else None (too many to collect in one element). A bundle's partial list
-    stops growing once it passes the limit."""
+    """Lists -> a `Collected` of all their items while there are at most
+    `limit`, else of None (too many to collect in one element). A bundle's
+    partial list stops growing once it passes the limit."""
 
     def __init__(self, limit: int):
         self._limit = limit
@@ -345,8 +403,11 @@ class ListsUpTo(beam.CombineFn):
                 return None
         return merged
 
-    def extract_output(self, accumulator):
-        return accumulator
+    def extract_output(self, accumulator) -> Collected:
+        return Collected(accumulator)
+
+    def get_accumulator_coder(self):
+        return CollectedCoder()
 
 
 class ResolveClusters(beam.PTransform):
