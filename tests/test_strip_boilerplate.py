@@ -384,3 +384,60 @@ def test_hard_wrapped_wire_story():
     assert [c.reason for c in cuts] == ['title', 'byline', 'byline', 'date_header', 'dateline',
                                         'wire_credit']
     assert_accounted(WRAPPED, body, cuts)
+
+
+# ------------------------------------------------------------------ required-word gates
+
+def _real_lines():
+    """Every distinct line of the seeds and of 160 dev pages as scraped text
+    dumps, normalized as the rules see them."""
+    from bench.text_dumps import page_text_dump
+    from tests.conftest import DEV, dev_html
+    from transforms.split_headers import _norm_ws
+    texts = [p.read_text(encoding='utf-8') for p in sorted(SEEDS.glob('*.txt'))]
+    ids = sorted(p.name[:4] for p in (DEV / 'ground-truth').glob('*.json'))[::5]
+    texts += [page_text_dump(dev_html(page_id).decode('utf-8', 'replace')) for page_id in ids]
+    return sorted({_norm_ws(line) for text in texts for line in text.splitlines()} - {''})
+
+
+GATE_LINES = [
+    # one line per alternative the word lists must cover, as pages write them
+    'We use cookies to improve your experience', 'Privacy settings: accept all to continue', 'Reject all',
+    'Get the morning briefing delivered straight to your inbox', 'Enter your E-mail', 'Sign up for our daily',
+    'Subscribe now', 'Log in', 'LOGIN', 'Become a member', 'Join today', 'Start your free trial', 'Try it free',
+    'Get unlimited access', 'Support independent journalism', 'Donate', 'Already a subscriber?', 'Unlock',
+    'Create a free account', 'Members only', '$1 per month, cancel anytime', 'Save 50%', 'Free issues',
+    'My account', 'Paywall', 'Premium', 'Share this article', 'Tweet', 'Pin it', 'Print', 'Copy link',
+    'Follow us on Instagram', 'Like us on Facebook', 'X | Facebook', 'LinkedIn WhatsApp', 'Reddit, Telegram',
+    'Messenger Flipboard', 'Bookmark', 'Gift this article', '12 comments', 'Join the discussion', 'Replies',
+    'Advertisement', 'AD', 'Sponsored content', 'Promoted', 'Paid post', 'Partner content',
+    'Story continues below advertisement', 'Scroll to continue', 'Skip ad', 'Remove ads', 'Ad blocker',
+    '© 2024 The Times', '(C) Example News', 'Copyright 2020', 'All rights reserved.',
+    'This material may not be published, broadcast or redistributed.', 'FILE - A view of the port',
+    'Photo: Jane Doe', '(AP Photo/Jane Doe)', '(Photo: Reuters)', 'https://example.com/a/b',
+    'More at www.example.com/story', 'ſubscribe now', 'Accept all cookıes', 'Skip to main content',
+    'Home | World | Politics', 'Related stories:',
+]
+
+
+@pytest.mark.parametrize('lines', [GATE_LINES, 'real'], ids=['alternatives', 'dev-and-seed-lines'])
+def test_required_word_gates_never_hide_a_match(lines):
+    """A detector's pattern is only searched in lines holding one of its
+    required words: no line the pattern matches may lack them all, so the
+    gated rules find exactly what the patterns alone would."""
+    from transforms.strip_boilerplate import _CAPTION_SELF, _GATED_DETECTORS, _URL_ANY, case_folded
+    lines = _real_lines() if lines == 'real' else GATE_LINES
+    matched = Counter()
+    for t in lines:
+        low = case_folded(t)
+        for reason, _, strong, strong_words, weak, weak_words in _GATED_DETECTORS:
+            for pattern, words in ((strong, strong_words), (weak, weak_words)):
+                if pattern is not None and pattern.search(t):
+                    matched[reason] += 1
+                    assert words is None or any(w in low for w in words), (reason, t)
+        if _URL_ANY.search(t):
+            assert 'http' in low or 'www.' in low, t
+        if _CAPTION_SELF.search(t):
+            assert 'file' in low or ':' in low or '(' in low, t
+    # the lines exercise every gated detector
+    assert set(matched) >= {reason for reason, *_ in _GATED_DETECTORS}
