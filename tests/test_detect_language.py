@@ -33,6 +33,31 @@ def test_sample_is_bounded_and_drops_urls():
     assert len(sample) <= 3002 and 'https' not in sample
 
 
+def test_sample_skips_the_address_pattern_only_where_it_cannot_match():
+    """The sample is the same as with the URL/e-mail substitution run on every
+    text: on the dev bodies and on text where each kind of address sits
+    at the start, the end, inside a word and alone."""
+    import json
+    from tests.conftest import DEV
+    from transforms.detect_language import _URLISH, _may_hold_address
+    texts = [json.loads(p.read_text(encoding='utf-8'))['ground_truth'].get('main_content') or ''
+             for p in sorted((DEV / 'ground-truth').glob('*.json'))]
+    texts += ['http://a.b/c starts', 'ends https://x.y', 'inwww.example.com', 'mail jo@x.org now', 'me@',
+              '@handle only', 'a@b', 'Www.Example.com HTTP://X.Y', 'x' * 5000 + ' see https://e.com/' + 'y' * 5000]
+    with_addresses = 0
+    for text in texts:
+        if not _may_hold_address(text):
+            assert _URLISH.search(text) is None
+        else:
+            with_addresses += 1
+        substituted = _URLISH.sub(' ', text)
+        assert _URLISH.search(substituted) is None
+        assert language_sample(text) == language_sample(substituted)
+        if len(substituted) <= 3000:
+            assert language_sample(text) == substituted
+    assert 10 < with_addresses < len(texts) - 100
+
+
 def test_fast_detector_draws_the_same_ngrams_and_answers_as_langdetect():
     """The detector's string-at-a-time append/cleaning/n-gram extraction is
     langdetect's per-character code made fast, not a different model: on real
