@@ -386,7 +386,7 @@ def test_hard_wrapped_wire_story():
     assert_accounted(WRAPPED, body, cuts)
 
 
-# ------------------------------------------------------------------ required-word gates
+# ------------------------------------------------------------------ required-substring gates
 
 def _real_lines():
     """Every distinct line of the seeds and of 160 dev pages as scraped text
@@ -415,29 +415,46 @@ GATE_LINES = [
     '© 2024 The Times', '(C) Example News', 'Copyright 2020', 'All rights reserved.',
     'This material may not be published, broadcast or redistributed.', 'FILE - A view of the port',
     'Photo: Jane Doe', '(AP Photo/Jane Doe)', '(Photo: Reuters)', 'https://example.com/a/b',
-    'More at www.example.com/story', 'ſubscribe now', 'Accept all cookıes', 'Skip to main content',
+    'More at www.example.com/story', 'ſubscribe now', 'Accept all cookıes', 'İNBOX', 'Skip to main content',
     'Home | World | Politics', 'Related stories:',
 ]
 
 
 @pytest.mark.parametrize('lines', [GATE_LINES, 'real'], ids=['alternatives', 'dev-and-seed-lines'])
-def test_required_word_gates_never_hide_a_match(lines):
-    """A detector's pattern is only searched in lines holding one of its
-    required words: no line the pattern matches may lack them all, so the
-    gated rules find exactly what the patterns alone would."""
-    from transforms.strip_boilerplate import _CAPTION_SELF, _GATED_DETECTORS, _URL_ANY, case_folded
+def test_required_substring_gates_never_hide_a_match(lines):
+    """A pattern is only searched in lines holding one of the strings read
+    off it: no line the pattern matches may lack them all, so the gated
+    rules find exactly what the patterns alone would."""
+    from transforms.strip_boilerplate import (_CAPTION_SELF, _CAPTION_SELF_GATE, _GATED_DETECTORS, _URL_ANY,
+                                              _URL_ANY_GATE, case_folded)
     lines = _real_lines() if lines == 'real' else GATE_LINES
+    gated = [(reason, pattern, gate) for reason, _, strong, strong_gate, weak, weak_gate in _GATED_DETECTORS
+             for pattern, gate in ((strong, strong_gate), (weak, weak_gate)) if pattern is not None]
+    gated += [('url', _URL_ANY, _URL_ANY_GATE), ('caption', _CAPTION_SELF, _CAPTION_SELF_GATE)]
     matched = Counter()
     for t in lines:
         low = case_folded(t)
-        for reason, _, strong, strong_words, weak, weak_words in _GATED_DETECTORS:
-            for pattern, words in ((strong, strong_words), (weak, weak_words)):
-                if pattern is not None and pattern.search(t):
-                    matched[reason] += 1
-                    assert words is None or any(w in low for w in words), (reason, t)
-        if _URL_ANY.search(t):
-            assert 'http' in low or 'www.' in low, t
-        if _CAPTION_SELF.search(t):
-            assert 'file' in low or ':' in low or '(' in low, t
-    # the lines exercise every gated detector
-    assert set(matched) >= {reason for reason, *_ in _GATED_DETECTORS}
+        for reason, pattern, gate in gated:
+            if pattern.search(t):
+                matched[reason] += 1
+                assert gate is None or any(w in low for w in gate), (reason, t)
+    # the lines exercise every pattern
+    assert set(matched) >= {reason for reason, _, _ in gated}
+
+
+def test_required_substrings_are_read_off_the_pattern():
+    from transforms.strip_boilerplate import _GATED_DETECTORS, required_substrings
+    assert required_substrings(re.compile(r'(?i)\bcookies?\b.{0,9}\b(?:use|accept)\b')) == {'cookie'}
+    assert required_substrings(re.compile(r'^\W*(?:sign\s+up|log\s*in)\b|\bfree\s+trial\b')) == {
+        'sign', 'log', 'trial'}
+    # a repeat of at least one keeps its body; an optional part does not count
+    assert required_substrings(re.compile(r'(?:\w[|/]){2,}x?')) == {'|', '/'}
+    assert required_substrings(re.compile(r'(?:ab[|/]){2,}')) == {'ab'}
+    assert required_substrings(re.compile(r'(?:abc)?x')) == {'x'}
+    # an alternative with no fixed text: no gate
+    assert required_substrings(re.compile(r'foo|\d+')) is None
+    assert required_substrings(re.compile(r'[^a]+')) is None
+    # every detector of a call to action has a gate
+    assert {reason for reason, _, _, strong_gate, _, _ in _GATED_DETECTORS if strong_gate} >= {
+        'cookie_notice', 'newsletter', 'subscribe_prompt', 'share_prompt', 'comments_prompt', 'advertisement',
+        'copyright'}

@@ -126,50 +126,76 @@ _DETECTORS = [
      None),
 ]
 
-# Words (lower case) without which a detector's pattern cannot match: the
-# strong pattern's, then the weak one's. A line with none of them skips the
-# pattern, which spares most lines most searches (on the dev dumps' 140,000
-# distinct lines the patterns took 6.4 of the 7.8 s the rules spend on a
-# line's own evidence). Every alternative of a pattern is covered: a word of
-# it that the alternative spells out. No entry: the pattern always runs
-# (related_links and navigation have alternatives without a fixed word).
-_REQUIRED_WORDS = {
-    'cookie_notice': (('cookie', 'privacy'), ('cookie', 'consent', 'accept', 'reject', 'privacy')),
-    'newsletter': (('newsletter', 'inbox', 'mail', 'sign'), ('newsletter', 'inbox', 'mail')),
-    'subscribe_prompt': (('subscri', 'sign', 'log', 'register', 'become', 'join', 'trial', 'free', 'access',
-                          'journalism', 'donate', 'already', 'unlock', 'account', 'only', 'cancel', '%'),
-                         ('subscri', 'sign', 'log', 'register', 'account', 'paywall', 'premium')),
-    'share_prompt': (('share', 'tweet', 'pin', 'mail', 'print', 'copy', 'follow', 'facebook', 'twitter', 'x',
-                      'linkedin', 'whatsapp', 'reddit', 'messenger', 'telegram', 'flipboard'),
-                     ('share', 'tweet', 'facebook', 'twitter', 'linkedin', 'whatsapp', 'pin', 'reddit', 'mail',
-                      'print', 'copy', 'save', 'bookmark', 'gift')),
-    'comments_prompt': (('comment', 'join'), ('comment', 'discussion', 'replies')),
-    'advertisement': (('ad', 'sponsored', 'promoted', 'paid', 'partner', 'continue'),
-                      ('advertisement', 'sponsored', 'promoted')),
-    'copyright': (('©', '(c)', 'copyright', 'rights', 'may'), None),
-}
-# (?i) also matches these to an ASCII letter, which lower() leaves alone
-_IGNORECASE_EQUIVALENTS = str.maketrans({'ı': 'i', 'ſ': 's'})
+def required_substrings(pattern: 're.Pattern') -> Optional[frozenset]:
+    """Strings (lower case) one of which every text the pattern matches in
+    holds, read off the parsed pattern; None when it has no such set (an
+    alternative with no fixed text). A line holding none of them can skip the
+    search: for most lines and most detectors it holds none, and the
+    searches were most of what the rules spend on a line's own evidence
+    (6.4 of 7.8 s on the dev dumps' 140,000 distinct lines)."""
+    from re import _parser
+    return _required_in(_parser.parse(pattern.pattern, pattern.flags))
 
 
-def _may_match(low: str, words: Optional[tuple]) -> bool:
-    return words is None or any(w in low for w in words)
+def _required_in(sequence) -> Optional[frozenset]:
+    from re import _constants as op
+    candidates, run = [], ''
+    for code, arg in sequence:
+        if code is op.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if run:
+            candidates.append(frozenset([run]))
+            run = ''
+        found = None
+        if code is op.SUBPATTERN:
+            found = _required_in(arg[-1])
+        elif code is op.ATOMIC_GROUP:
+            found = _required_in(arg)
+        elif code in (op.MAX_REPEAT, op.MIN_REPEAT, op.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            found = _required_in(arg[2])
+        elif code is op.BRANCH:
+            branches = [_required_in(branch) for branch in arg[1]]
+            found = frozenset().union(*branches) if all(branches) else None
+        elif code is op.IN and arg and all(c is op.LITERAL for c, _ in arg):
+            found = frozenset(chr(a).lower() for _, a in arg)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset([run]))
+    # the most telling: the longest shortest string, then the fewest strings
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+# (?i) also matches these to an ASCII letter; lower() leaves two of them
+# alone and makes 'İ' two characters
+_IGNORECASE_EQUIVALENTS = str.maketrans({'İ': 'i', 'ı': 'i', 'ſ': 's', 'K': 'k'})
 
 
 def case_folded(t: str) -> str:
-    """`t` lowered as (?i) patterns compare it, for the required-word gates."""
-    low = t.lower()
-    return low.translate(_IGNORECASE_EQUIVALENTS) if 'ı' in low or 'ſ' in low else low
+    """`t` lowered as (?i) patterns compare it, character for character."""
+    if any(c in t for c in 'İıſK'):
+        t = t.translate(_IGNORECASE_EQUIVALENTS)
+    return t.lower()
 
 
-_GATED_DETECTORS = [(reason, max_words, strong, _REQUIRED_WORDS.get(reason, (None, None))[0],
-                     weak, _REQUIRED_WORDS.get(reason, (None, None))[1])
+def _may_match(low: str, words: Optional[frozenset]) -> bool:
+    return words is None or any(w in low for w in words)
+
+
+def _gate(pattern) -> Optional[frozenset]:
+    return None if pattern is None else required_substrings(pattern)
+
+
+_GATED_DETECTORS = [(reason, max_words, strong, _gate(strong), weak, _gate(weak))
                     for reason, max_words, strong, weak in _DETECTORS]
 
 _CAPTION_SELF = re.compile(
     r'(?i)^\s*(?:FILE\s*[-–—]|\(?\s*(?:caption|photo|pictured|above|top|left|right)\s*:)|'
     r'\(\s*(?:AP|AFP|Reuters|EPA|Getty)[^()]*(?:Photo|Images?)[^()]*\)\s*$|'
     r'\((?:photo|image|picture)\s*:[^()]*\)\s*$')
+
+_URL_ANY_GATE, _CAPTION_SELF_GATE = required_substrings(_URL_ANY), required_substrings(_CAPTION_SELF)
 
 _BIO_RE = re.compile(
     r"(?i)^(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-.]+){0,3})\s+(?:is|was|has\s+(?:been|worked|written|"
@@ -213,13 +239,12 @@ def _hard_reason(t: str, n_words: int) -> Optional[str]:
     if _URL_ONLY.match(t):
         return 'url'
     low = case_folded(t)
-    urls = _URL_ANY.findall(t) if 'http' in low or 'www.' in low else ()
+    urls = _URL_ANY.findall(t) if _may_match(low, _URL_ANY_GATE) else ()
     if urls and sum(len(u) for u in urls) > 0.5 * len(t):
         return 'url'
     if _is_image_credit(t):
         return 'image_credit'
-    # _CAPTION_SELF cannot match without one of these (see _REQUIRED_WORDS)
-    if n_words <= 80 and ('file' in low or ':' in low or '(' in low) and _CAPTION_SELF.search(t):
+    if n_words <= 80 and _may_match(low, _CAPTION_SELF_GATE) and _CAPTION_SELF.search(t):
         return 'caption'
     plain = None        # worked out only for a line some detector fires on: most lines have none
     for reason, max_words, strong, strong_words, weak, weak_words in _GATED_DETECTORS:
