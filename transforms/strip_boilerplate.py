@@ -133,12 +133,20 @@ def required_substrings(pattern: 're.Pattern') -> Optional[frozenset]:
     search: for most lines and most detectors it holds none, and the
     searches were most of what the rules spend on a line's own evidence
     (6.4 of 7.8 s on the dev dumps' 140,000 distinct lines)."""
-    from re import _parser
-    return _required_in(_parser.parse(pattern.pattern, pattern.flags))
+    return _required_in(_sre_parser.parse(pattern.pattern, pattern.flags))
+
+
+try:                    # Python 3.11 on; setup.py allows 3.10, where they have their old names
+    from re import _constants as _sre_op, _parser as _sre_parser
+except ImportError:     # pragma: no cover
+    import sre_constants as _sre_op
+    import sre_parse as _sre_parser
+_REPEATS = tuple(getattr(_sre_op, name) for name in ('MAX_REPEAT', 'MIN_REPEAT', 'POSSESSIVE_REPEAT')
+                 if hasattr(_sre_op, name))
 
 
 def _required_in(sequence) -> Optional[frozenset]:
-    from re import _constants as op
+    op = _sre_op
     candidates, run = [], ''
     for code, arg in sequence:
         if code is op.LITERAL:
@@ -150,9 +158,9 @@ def _required_in(sequence) -> Optional[frozenset]:
         found = None
         if code is op.SUBPATTERN:
             found = _required_in(arg[-1])
-        elif code is op.ATOMIC_GROUP:
+        elif code is getattr(op, 'ATOMIC_GROUP', None):
             found = _required_in(arg)
-        elif code in (op.MAX_REPEAT, op.MIN_REPEAT, op.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        elif code in _REPEATS and arg[0] >= 1:
             found = _required_in(arg[2])
         elif code is op.BRANCH:
             branches = [_required_in(branch) for branch in arg[1]]
