@@ -425,25 +425,27 @@ def test_required_substring_gates_never_hide_a_match(lines):
     """A pattern is only searched in lines holding one of the strings read
     off it: no line the pattern matches may lack them all, so the gated
     rules find exactly what the patterns alone would."""
-    from transforms.strip_boilerplate import (_CAPTION_SELF, _CAPTION_SELF_GATE, _GATED_DETECTORS, _URL_ANY,
-                                              _URL_ANY_GATE, case_folded)
+    from transforms.pattern_gates import case_folded
+    from transforms.strip_boilerplate import _CAPTION_SELF_GATED, _GATED_DETECTORS, _URL_ANY_GATED
     lines = _real_lines() if lines == 'real' else GATE_LINES
-    gated = [(reason, pattern, gate) for reason, _, strong, strong_gate, weak, weak_gate in _GATED_DETECTORS
-             for pattern, gate in ((strong, strong_gate), (weak, weak_gate)) if pattern is not None]
-    gated += [('url', _URL_ANY, _URL_ANY_GATE), ('caption', _CAPTION_SELF, _CAPTION_SELF_GATE)]
+    gated = [(reason, gated) for reason, _, strong, weak in _GATED_DETECTORS
+             for gated in (strong, weak) if gated is not None]
+    gated += [('url', _URL_ANY_GATED), ('caption', _CAPTION_SELF_GATED)]
     matched = Counter()
     for t in lines:
         low = case_folded(t)
-        for reason, pattern, gate in gated:
-            if pattern.search(t):
+        for reason, gated_pattern in gated:
+            if gated_pattern.pattern.search(t):
                 matched[reason] += 1
-                assert gate is None or any(w in low for w in gate), (reason, t)
+                assert gated_pattern.may_match(low), (reason, t)
+                assert gated_pattern.search(t, low), (reason, t)
     # the lines exercise every pattern
-    assert set(matched) >= {reason for reason, _, _ in gated}
+    assert set(matched) >= {reason for reason, _ in gated}
 
 
 def test_required_substrings_are_read_off_the_pattern():
-    from transforms.strip_boilerplate import _GATED_DETECTORS, required_substrings
+    from transforms.pattern_gates import required_substrings
+    from transforms.strip_boilerplate import _GATED_DETECTORS
     assert required_substrings(re.compile(r'(?i)\bcookies?\b.{0,9}\b(?:use|accept)\b')) == {'cookie'}
     assert required_substrings(re.compile(r'^\W*(?:sign\s+up|log\s*in)\b|\bfree\s+trial\b')) == {
         'sign', 'log', 'trial'}
@@ -455,6 +457,6 @@ def test_required_substrings_are_read_off_the_pattern():
     assert required_substrings(re.compile(r'foo|\d+')) is None
     assert required_substrings(re.compile(r'[^a]+')) is None
     # every detector of a call to action has a gate
-    assert {reason for reason, _, _, strong_gate, _, _ in _GATED_DETECTORS if strong_gate} >= {
+    assert {reason for reason, _, strong, _ in _GATED_DETECTORS if strong.required} >= {
         'cookie_notice', 'newsletter', 'subscribe_prompt', 'share_prompt', 'comments_prompt', 'advertisement',
         'copyright'}

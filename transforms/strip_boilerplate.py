@@ -28,6 +28,7 @@ from typing import Optional, Protocol, Sequence
 
 import apache_beam as beam
 
+from transforms.pattern_gates import GatedPattern, case_folded
 from transforms.records import Cut, Draft, HeaderFields, Line
 from transforms.split_headers import (STOPWORDS, _is_image_credit, _norm_ws, _words,
                                       looks_like_name, split_headers)
@@ -126,76 +127,9 @@ _DETECTORS = [
      None),
 ]
 
-def required_substrings(pattern: 're.Pattern') -> Optional[frozenset]:
-    """Strings (lower case) one of which every text the pattern matches in
-    holds, read off the parsed pattern; None when it has no such set (an
-    alternative with no fixed text). A line holding none of them can skip the
-    search: for most lines and most detectors it holds none, and the
-    searches were most of what the rules spend on a line's own evidence
-    (6.4 of 7.8 s on the dev dumps' 140,000 distinct lines)."""
-    return _required_in(_sre_parser.parse(pattern.pattern, pattern.flags))
-
-
-try:                    # Python 3.11 on; setup.py allows 3.10, where they have their old names
-    from re import _constants as _sre_op, _parser as _sre_parser
-except ImportError:     # pragma: no cover
-    import sre_constants as _sre_op
-    import sre_parse as _sre_parser
-_REPEATS = tuple(getattr(_sre_op, name) for name in ('MAX_REPEAT', 'MIN_REPEAT', 'POSSESSIVE_REPEAT')
-                 if hasattr(_sre_op, name))
-
-
-def _required_in(sequence) -> Optional[frozenset]:
-    op = _sre_op
-    candidates, run = [], ''
-    for code, arg in sequence:
-        if code is op.LITERAL:
-            run += chr(arg).lower()
-            continue
-        if run:
-            candidates.append(frozenset([run]))
-            run = ''
-        found = None
-        if code is op.SUBPATTERN:
-            found = _required_in(arg[-1])
-        elif code is getattr(op, 'ATOMIC_GROUP', None):
-            found = _required_in(arg)
-        elif code in _REPEATS and arg[0] >= 1:
-            found = _required_in(arg[2])
-        elif code is op.BRANCH:
-            branches = [_required_in(branch) for branch in arg[1]]
-            found = frozenset().union(*branches) if all(branches) else None
-        elif code is op.IN and arg and all(c is op.LITERAL for c, _ in arg):
-            found = frozenset(chr(a).lower() for _, a in arg)
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset([run]))
-    # the most telling: the longest shortest string, then the fewest strings
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
-
-
-# (?i) also matches these to an ASCII letter; lower() leaves two of them
-# alone and makes 'İ' two characters
-_IGNORECASE_EQUIVALENTS = str.maketrans({'İ': 'i', 'ı': 'i', 'ſ': 's', 'K': 'k'})
-
-
-def case_folded(t: str) -> str:
-    """`t` lowered as (?i) patterns compare it, character for character."""
-    if any(c in t for c in 'İıſK'):
-        t = t.translate(_IGNORECASE_EQUIVALENTS)
-    return t.lower()
-
-
-def _may_match(low: str, words: Optional[frozenset]) -> bool:
-    return words is None or any(w in low for w in words)
-
-
-def _gate(pattern) -> Optional[frozenset]:
-    return None if pattern is None else required_substrings(pattern)
-
-
-_GATED_DETECTORS = [(reason, max_words, strong, _gate(strong), weak, _gate(weak))
+#: the detectors as GatedPatterns: each searched only in a line that holds one
+#: of the strings every match of it holds
+_GATED_DETECTORS = [(reason, max_words, GatedPattern(strong), GatedPattern(weak) if weak is not None else None)
                     for reason, max_words, strong, weak in _DETECTORS]
 
 _CAPTION_SELF = re.compile(
@@ -203,7 +137,7 @@ _CAPTION_SELF = re.compile(
     r'\(\s*(?:AP|AFP|Reuters|EPA|Getty)[^()]*(?:Photo|Images?)[^()]*\)\s*$|'
     r'\((?:photo|image|picture)\s*:[^()]*\)\s*$')
 
-_URL_ANY_GATE, _CAPTION_SELF_GATE = required_substrings(_URL_ANY), required_substrings(_CAPTION_SELF)
+_URL_ANY_GATED, _CAPTION_SELF_GATED = GatedPattern(_URL_ANY), GatedPattern(_CAPTION_SELF)
 
 _BIO_RE = re.compile(
     r"(?i)^(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-.]+){0,3})\s+(?:is|was|has\s+(?:been|worked|written|"
@@ -247,17 +181,16 @@ def _hard_reason(t: str, n_words: int) -> Optional[str]:
     if _URL_ONLY.match(t):
         return 'url'
     low = case_folded(t)
-    urls = _URL_ANY.findall(t) if _may_match(low, _URL_ANY_GATE) else ()
+    urls = _URL_ANY.findall(t) if _URL_ANY_GATED.may_match(low) else ()
     if urls and sum(len(u) for u in urls) > 0.5 * len(t):
         return 'url'
     if _is_image_credit(t):
         return 'image_credit'
-    if n_words <= 80 and _may_match(low, _CAPTION_SELF_GATE) and _CAPTION_SELF.search(t):
+    if n_words <= 80 and _CAPTION_SELF_GATED.search(t, low):
         return 'caption'
     plain = None        # worked out only for a line some detector fires on: most lines have none
-    for reason, max_words, strong, strong_words, weak, weak_words in _GATED_DETECTORS:
-        if (n_words <= max_words and _may_match(low, strong_words) and strong.search(t)) or (
-                weak is not None and n_words <= 4 and _may_match(low, weak_words) and weak.search(t)):
+    for reason, max_words, strong, weak in _GATED_DETECTORS:
+        if (n_words <= max_words and strong.search(t, low)) or (weak is not None and n_words <= 4 and weak.search(t, low)):
             if reason not in _PROSE_EXEMPT:
                 if plain is None:
                     plain = _is_plain_prose(t, n_words)

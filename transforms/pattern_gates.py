@@ -1,0 +1,88 @@
+"""GatedPattern: a regex searched only in text that holds one of the strings
+every match of it must hold, read off the parsed pattern.
+
+Most lines hold none of a boilerplate detector's strings, and most articles
+no URL: a substring test on the lowered text is far cheaper than a search
+that tries every position (on the dev dumps' 140,000 distinct lines the
+detectors' searches were 6.4 of the 7.8 s the rules spent on a line's own
+evidence). The strings come from the pattern itself, so an edited pattern
+brings its own gate; there is no hand-kept word list to fall out of step.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+try:                    # Python 3.11 on; setup.py allows 3.10, where they have their old names
+    from re import _constants as _sre_op, _parser as _sre_parser
+except ImportError:     # pragma: no cover
+    import sre_constants as _sre_op
+    import sre_parse as _sre_parser
+
+_REPEATS = tuple(getattr(_sre_op, name) for name in ('MAX_REPEAT', 'MIN_REPEAT', 'POSSESSIVE_REPEAT')
+                 if hasattr(_sre_op, name))
+_ATOMIC_GROUP = getattr(_sre_op, 'ATOMIC_GROUP', None)
+
+# (?i) also matches these to an ASCII letter; lower() leaves two of them
+# alone and makes 'İ' two characters
+_IGNORECASE_EQUIVALENTS = str.maketrans({'İ': 'i', 'ı': 'i', 'ſ': 's', 'K': 'k'})
+
+
+def case_folded(t: str) -> str:
+    """`t` lowered as (?i) patterns compare it, character for character."""
+    if any(c in t for c in 'İıſK'):
+        t = t.translate(_IGNORECASE_EQUIVALENTS)
+    return t.lower()
+
+
+def required_substrings(pattern: re.Pattern) -> Optional[frozenset]:
+    """Strings (lower case) one of which every text the pattern matches in
+    holds; None when it has no such set (an alternative with no fixed text)."""
+    return _required_in(_sre_parser.parse(pattern.pattern, pattern.flags))
+
+
+def _required_in(sequence) -> Optional[frozenset]:
+    op = _sre_op
+    candidates, run = [], ''
+    for code, arg in sequence:
+        if code is op.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if run:
+            candidates.append(frozenset([run]))
+            run = ''
+        found = None
+        if code is op.SUBPATTERN:
+            found = _required_in(arg[-1])
+        elif code is _ATOMIC_GROUP:
+            found = _required_in(arg)
+        elif code in _REPEATS and arg[0] >= 1:
+            found = _required_in(arg[2])
+        elif code is op.BRANCH:
+            branches = [_required_in(branch) for branch in arg[1]]
+            found = frozenset().union(*branches) if all(branches) else None
+        elif code is op.IN and arg and all(c is op.LITERAL for c, _ in arg):
+            found = frozenset(chr(a).lower() for _, a in arg)
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset([run]))
+    # the most telling: the longest shortest string, then the fewest strings
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+class GatedPattern:
+    """`pattern` with its required strings: `search(t, low)` searches only
+    when `low` (case_folded(t), made once for all of a line's patterns)
+    holds one of them."""
+    __slots__ = ('pattern', 'required')
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        self.required = required_substrings(pattern)
+
+    def may_match(self, low: str) -> bool:
+        return self.required is None or any(w in low for w in self.required)
+
+    def search(self, t: str, low: str):
+        return self.pattern.search(t) if self.may_match(low) else None
