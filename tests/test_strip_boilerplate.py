@@ -401,7 +401,7 @@ def _real_lines():
 
 
 GATE_LINES = [
-    # one line per alternative the word lists must cover, as pages write them
+    # one line per pattern alternative the gates must let through, as pages write them
     'We use cookies to improve your experience', 'Privacy settings: accept all to continue', 'Reject all',
     'Get the morning briefing delivered straight to your inbox', 'Enter your E-mail', 'Sign up for our daily',
     'Subscribe now', 'Log in', 'LOGIN', 'Become a member', 'Join today', 'Start your free trial', 'Try it free',
