@@ -203,6 +203,12 @@ def test_sigterm_drains_open_windows_and_a_batch_index_seeds_the_stream(tmp_path
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(3)
+        # Windows are aligned to the clock (FixedWindows of 5 minutes): a file
+        # found in the last seconds before a boundary has its window close
+        # during the wait below. Land it clear of one.
+        to_boundary = 300 - time.time() % 300
+        if to_boundary < 15:
+            time.sleep(to_boundary + 1)
         (inbox / SEED_003.name).write_bytes(SEED_003.read_bytes())
         time.sleep(5)   # found after two polls and read; its 5-minute window is still open
         assert not (output / 'articles').exists()
