@@ -135,7 +135,7 @@ def staging_path(output: str, run_id: str) -> str:
 
 
 class WriteTables(beam.PTransform):
-    """{'articles': FlaggedDoc, 'clusters': Cluster, 'rejects': Reject} PCollections
+    """{'articles': FlaggedDoc, 'clusters': [Cluster, ...], 'rejects': Reject} PCollections
     -> Parquet files of all five tables under the run's staging folder."""
 
     def __init__(self, staging: str):
@@ -147,7 +147,8 @@ class WriteTables(beam.PTransform):
         tables = {
             'articles': docs | 'ArticleRows' >> RowTables(_single_row(_counted_article_row), schemas.TABLES['articles']),
             'passages': docs | 'PassageRows' >> RowTables(passage_rows, schemas.TABLES['passages']),
-            'clusters': clusters | 'ClusterRows' >> RowTables(_single_row(cluster_row), schemas.TABLES['clusters']),
+            'clusters': clusters | 'ClusterRows' >> RowTables(lambda batch: map(cluster_row, batch),
+                                                              schemas.TABLES['clusters']),
             'boilerplate': docs | 'BoilerplateRows' >> RowTables(lambda d: boilerplate_rows(d.article),
                                                                  schemas.TABLES['boilerplate']),
             'rejects': rejects | 'RejectRows' >> RowTables(_single_row(reject_row), schemas.TABLES['rejects']),
