@@ -20,8 +20,10 @@ again (same doc_id) replaces its own index entries instead of matching them.
 `detect_reuse` runs the same plain functions on a corpus held in memory: the
 reference the Beam graph is tested against, and what `make eval` scores. A
 run of up to `--dedup-memory-articles` articles (and index entries) is
-flagged by it in one element (`flag_run`); the sharded steps above take
-larger runs.
+flagged by it in one element, from the signatures alone
+(`reuse_of_signatures`); the sharded steps above take larger runs. Either
+way the matches are applied to each article in the same step (JoinResults,
+ApplyMatches), shared by the workers.
 """
 from __future__ import annotations
 
@@ -187,6 +189,17 @@ def remove_spans(text: str, spans: Sequence[Tuple[int, int]]) -> str:
     return '\n\n'.join(p for p in paragraphs if p)
 
 
+def matches_to_wire(matches: Iterable[PassageMatch]) -> List[tuple]:
+    """An article's matches as plain tuples for the trip to JoinResults (see
+    edges_to_wire): without its doc_id, which is the key they travel under."""
+    return [(m.passage_id, m.is_duplicate, m.cluster_id, m.canonical_doc_id, m.canonical_passage_id, m.similarity)
+            for m in matches]
+
+
+def matches_from_wire(doc_id: str, rows: Iterable[tuple]) -> List[PassageMatch]:
+    return [PassageMatch(doc_id, *row) for row in rows]
+
+
 def apply_matches(doc: DocPassages, matches: Sequence[PassageMatch]):
     """(unique_text, dup_ratio, passage rows as (Passage, PassageMatch|None))."""
     by_passage = {m.passage_id: m for m in matches}
@@ -227,6 +240,13 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
     signer = PassageSignatures(settings.params)
     current = {doc.article.doc_id: (signed or {}).get(doc.article.doc_id) or sign_doc(signer, doc) for doc in docs}
     clock.lap('sign')
+    return reuse_of_signatures(current, settings, index, clock)
+
+
+def reuse_of_signatures(current: Dict[str, DocSignature], settings: DedupSettings = DedupSettings(),
+                        index: Sequence[DocSignature] = (), clock: Optional['_StepClock'] = None) -> ReuseResult:
+    """`detect_reuse` from the run's signatures (by doc_id): all it needs of the articles."""
+    clock = clock or _StepClock(None)
     signatures = dict(current)
     for entry in index:
         signatures.setdefault(entry.doc_id, entry)
@@ -332,14 +352,17 @@ class FlagDuplicatePassages(beam.PTransform):
         signer = PassageSignatures(settings.params)
         keep_index = self._index is not None
         # A run that fits in memory is flagged in one element: the sharded
-        # steps below ship every signature through four shuffles and every
-        # article through a fifth, which costs a small run more than the
-        # detection itself. The sharded steps see nothing then, and the
-        # in-memory step nothing when the run is too large to collect.
-        # Articles are signed first, either way: a step per article, which
-        # workers share, where the in-memory step is one element on one.
+        # steps below ship every signature through four shuffles, which
+        # costs a small run more than the detection itself. The sharded
+        # steps see nothing then, and the in-memory step nothing when the run
+        # is too large to collect. Either way only signatures go there (numpy
+        # arrays, cheap to move): articles are signed first, a step per
+        # article that workers share, and wait in JoinResults for their
+        # matches, which are applied there, a step per article again.
         signed = docs | 'SignPassages' >> beam.Map(lambda doc: (doc, sign_doc(signer, doc)))
-        items = signed | 'TagDocs' >> beam.Map(lambda pair: [(_DOC, pair)])
+        docs = signed | 'Docs' >> beam.Map(lambda pair: pair[0])
+        current = signed | 'Signatures' >> beam.Map(lambda pair: pair[1])
+        items = current | 'TagDocs' >> beam.Map(lambda signature: [(_DOC, signature)])
         if self._index is not None:
             items = (items, self._index | 'TagIndex' >> beam.Map(lambda entry: [(_INDEX, entry)])
                      ) | 'DocsAndIndex' >> beam.Flatten()
@@ -351,11 +374,9 @@ class FlagDuplicatePassages(beam.PTransform):
             items
             | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)).without_defaults()
             | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings, keep_index)).with_outputs(
-                'clusters', 'index', TOO_LARGE, main='articles'))
+                'clusters', 'index', TOO_LARGE, main='matches'))
         large = beam.pvalue.AsSingleton(in_memory[TOO_LARGE], default_value=False)
-        signed = signed | 'SignedIfLarge' >> beam.FlatMap(pass_if, large)
-        docs = signed | 'Docs' >> beam.Map(lambda pair: pair[0])
-        current = signed | 'Signatures' >> beam.Map(lambda pair: pair[1])
+        current = current | 'SignedIfLarge' >> beam.FlatMap(pass_if, large)
         signatures = current
         if self._index is not None:
             index = self._index | 'IndexIfLarge' >> beam.FlatMap(pass_if, large)
@@ -379,12 +400,17 @@ class FlagDuplicatePassages(beam.PTransform):
 
         def apply(item):
             doc_id, grouped = item
-            doc_labels = [label for batch in grouped['labels'] for label in batch]
-            doc_edges = [edge for batch in grouped['edges'] for edge in edges_from_wire(batch)]
-            matches = passage_matches(doc_id, doc_labels, doc_edges)
+            found = [row for batch in grouped['matches'] for row in batch]
+            if found:   # flagged in memory: its clusters and index entries came from there
+                matches = matches_from_wire(doc_id, found)
+            else:
+                doc_labels = [label for batch in grouped['labels'] for label in batch]
+                doc_edges = [edge for batch in grouped['edges'] for edge in edges_from_wire(batch)]
+                matches = passage_matches(doc_id, doc_labels, doc_edges)
             current_docs = list(grouped['docs'])
-            yield from (beam.pvalue.TaggedOutput('members', m)
-                        for m in members_by_shard(doc_id, bool(current_docs), doc_labels, ShardOf(shards)).items())
+            if not found:
+                yield from (beam.pvalue.TaggedOutput('members', m)
+                            for m in members_by_shard(doc_id, bool(current_docs), doc_labels, ShardOf(shards)).items())
             for signature in grouped['signatures'] if keep_index else ():
                 if current_docs:
                     yield beam.pvalue.TaggedOutput('index', index_entries(signature, matches))
@@ -397,6 +423,7 @@ class FlagDuplicatePassages(beam.PTransform):
 
         applied = (
             {'docs': docs | 'KeyDocs' >> beam.Map(lambda d: (d.article.doc_id, d)),
+             'matches': in_memory.matches,
              'signatures': by_doc,
              'labels': labels | 'LabelsByDoc' >> beam.FlatMap(labels_by_doc),
              'edges': edges | 'EdgesByDoc' >> beam.FlatMap(
@@ -416,7 +443,7 @@ class FlagDuplicatePassages(beam.PTransform):
             applied.members
             | 'GroupClusters' >> beam.GroupByKey()
             | 'BuildClusters' >> beam.FlatMap(cluster))
-        return {'articles': (in_memory.articles, applied.articles) | 'AllArticles' >> beam.Flatten(),
+        return {'articles': applied.articles,
                 'clusters': (in_memory.clusters, clusters) | 'AllClusters' >> beam.Flatten(),
                 'index': (in_memory.index, applied.index) | 'AllIndex' >> beam.Flatten()}
 
@@ -425,26 +452,26 @@ _DOC, _INDEX = 'doc', 'index'
 
 
 def flag_run(docs: Sequence[DocPassages], index: Sequence[DocSignature] = (),
-             settings: DedupSettings = DedupSettings(), signed: Optional[Dict[str, DocSignature]] = None,
-             keep_index: bool = True):
+             settings: DedupSettings = DedupSettings()):
     """A whole run's reuse results, for a run held in memory: (FlaggedDoc
     per article, Cluster rows, the dedup index's entries, ReuseResult).
-    What the sharded steps of FlagDuplicatePassages give, in one call.
-    `signed`: the docs' signatures by doc_id, when they are made already;
-    `keep_index`: False when no index is kept (the entries stay empty)."""
-    docs = sorted(docs, key=lambda doc: doc.article.doc_id)   # combiners merge in any order
-    with _collector_paused():
-        result = detect_reuse(docs, settings, sorted(index, key=lambda entry: entry.doc_id), signed=signed)
-        flagged = []
-        for doc in docs:
-            unique_text, dup_ratio, rows = apply_matches(doc, result.matches.get(doc.article.doc_id, ()))
-            flagged.append(FlaggedDoc(doc.article, unique_text, dup_ratio, tuple(rows)))
-    entries = []
-    if keep_index:
-        entries = [index_entries(signature, result.matches.get(doc_id, ()))
-                   for doc_id, signature in sorted(result.signatures.items())]
-        entries += [entry for entry in index if entry.doc_id not in result.signatures and entry.from_index]
-    return flagged, result.clusters, entries, result
+    What FlagDuplicatePassages gives, in one call: the reference its steps
+    are tested against."""
+    docs = sorted(docs, key=lambda doc: doc.article.doc_id)
+    result = detect_reuse(docs, settings, sorted(index, key=lambda entry: entry.doc_id))
+    flagged = []
+    for doc in docs:
+        unique_text, dup_ratio, rows = apply_matches(doc, result.matches.get(doc.article.doc_id, ()))
+        flagged.append(FlaggedDoc(doc.article, unique_text, dup_ratio, tuple(rows)))
+    return flagged, result.clusters, run_index_entries(result, index), result
+
+
+def run_index_entries(result: ReuseResult, index: Sequence[DocSignature]) -> List[DocSignature]:
+    """The dedup index after a run: the run's articles' passages that are not
+    copies, and the earlier entries of articles the run did not see again."""
+    entries = [index_entries(signature, result.matches.get(doc_id, ()))
+               for doc_id, signature in sorted(result.signatures.items())]
+    return entries + [entry for entry in index if entry.doc_id not in result.signatures and entry.from_index]
 
 
 @contextmanager
@@ -465,14 +492,13 @@ def _collector_paused():
 
 
 class _FlagInMemory(beam.DoFn):
-    """The run's tagged (article, its signature) pairs and index entries in
-    one list (or None: too many) -> FlaggedDoc, with Cluster rows and index
-    entries on the side."""
+    """The run's tagged signatures and index entries in one list (or None:
+    too many) -> (doc_id, its matches on the wire) for every article with a
+    match, with Cluster rows and index entries on the side."""
 
     def __init__(self, settings: DedupSettings, keep_index: bool):
         self._settings = settings
         self._keep_index = keep_index
-        self._duplicates = beam.metrics.Metrics.counter(NAMESPACE, 'duplicate_passages')
         self._clusters = beam.metrics.Metrics.counter(NAMESPACE, 'clusters')
         self._pairs = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_candidate_pairs')
         self._verified = beam.metrics.Metrics.counter(NAMESPACE, 'dedup_verified_pairs')
@@ -484,20 +510,20 @@ class _FlagInMemory(beam.DoFn):
         if whole is None:
             return
         self._in_memory.inc()
-        signed_docs = [item for tag, item in whole if tag == _DOC]
-        index = [item for tag, item in whole if tag == _INDEX]
-        flagged, clusters, entries, result = flag_run([doc for doc, _ in signed_docs], index, self._settings,
-                                                      {signature.doc_id: signature for _, signature in signed_docs},
-                                                      keep_index=self._keep_index)
+        current = {item.doc_id: item for tag, item in sorted(whole, key=lambda pair: pair[1].doc_id)
+                   if tag == _DOC}   # combiners merge in any order
+        index = sorted((item for tag, item in whole if tag == _INDEX), key=lambda entry: entry.doc_id)
+        with _collector_paused():
+            result = reuse_of_signatures(current, self._settings, index)
         self._pairs.inc(result.candidate_pairs)
         self._verified.inc(len(result.edges))
-        self._clusters.inc(len(clusters))
-        for doc in flagged:
-            self._duplicates.inc(sum(1 for _, m in doc.passages if m is not None and m.is_duplicate))
-            yield doc
-        for start in range(0, len(clusters), CLUSTER_BATCH):
-            yield beam.pvalue.TaggedOutput('clusters', clusters[start:start + CLUSTER_BATCH])
-        for entry in entries if self._keep_index else ():
+        self._clusters.inc(len(result.clusters))
+        for doc_id, matches in result.matches.items():
+            if matches:
+                yield doc_id, matches_to_wire(matches)
+        for start in range(0, len(result.clusters), CLUSTER_BATCH):
+            yield beam.pvalue.TaggedOutput('clusters', result.clusters[start:start + CLUSTER_BATCH])
+        for entry in run_index_entries(result, index) if self._keep_index else ():
             yield beam.pvalue.TaggedOutput('index', entry)
 
 
