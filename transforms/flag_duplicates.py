@@ -189,17 +189,6 @@ def remove_spans(text: str, spans: Sequence[Tuple[int, int]]) -> str:
     return '\n\n'.join(p for p in paragraphs if p)
 
 
-def matches_to_wire(matches: Iterable[PassageMatch]) -> List[tuple]:
-    """An article's matches as plain tuples for the trip to JoinResults (see
-    edges_to_wire): without its doc_id, which is the key they travel under."""
-    return [(m.passage_id, m.is_duplicate, m.cluster_id, m.canonical_doc_id, m.canonical_passage_id, m.similarity)
-            for m in matches]
-
-
-def matches_from_wire(doc_id: str, rows: Iterable[tuple]) -> List[PassageMatch]:
-    return [PassageMatch(doc_id, *row) for row in rows]
-
-
 def apply_matches(doc: DocPassages, matches: Sequence[PassageMatch]):
     """(unique_text, dup_ratio, passage rows as (Passage, PassageMatch|None))."""
     by_passage = {m.passage_id: m for m in matches}
@@ -227,6 +216,8 @@ class ReuseResult:
     edges: List[ReuseEdge] = field(default_factory=list)
     signatures: Dict[str, DocSignature] = field(default_factory=dict)   # the corpus's own, by doc_id
     candidate_pairs: int = 0   # as FindCandidatePairs counts them
+    doc_labels: Dict[str, list] = field(default_factory=dict)   # doc_id -> its (node, canonical node)s
+    doc_edges: Dict[str, list] = field(default_factory=dict)    # doc_id -> the edges touching it
 
 
 def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSettings(),
@@ -244,8 +235,11 @@ def detect_reuse(docs: Sequence[DocPassages], settings: DedupSettings = DedupSet
 
 
 def reuse_of_signatures(current: Dict[str, DocSignature], settings: DedupSettings = DedupSettings(),
-                        index: Sequence[DocSignature] = (), clock: Optional['_StepClock'] = None) -> ReuseResult:
-    """`detect_reuse` from the run's signatures (by doc_id): all it needs of the articles."""
+                        index: Sequence[DocSignature] = (), clock: Optional['_StepClock'] = None,
+                        with_matches: bool = True) -> ReuseResult:
+    """`detect_reuse` from the run's signatures (by doc_id): all it needs of
+    the articles. `with_matches=False` leaves `matches` empty: the caller
+    makes them per article from `doc_labels` and `doc_edges`."""
     clock = clock or _StepClock(None)
     signatures = dict(current)
     for entry in index:
@@ -297,8 +291,9 @@ def reuse_of_signatures(current: Dict[str, DocSignature], settings: DedupSetting
         doc_id = parse(node)[0]
         members.setdefault(root, []).append((doc_id, doc_id in current))
     doc_edges = dict(edges_by_doc(edges, parse))
-    result = ReuseResult(edges=edges, signatures=current, candidate_pairs=shard_pairs)
-    for doc_id in current:
+    result = ReuseResult(edges=edges, signatures=current, candidate_pairs=shard_pairs,
+                         doc_labels=doc_labels, doc_edges=doc_edges)
+    for doc_id in current if with_matches else ():
         result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()),
                                                  parse, canonical)
     result.clusters = sorted((c for c in (build_cluster(r, m, canonical) for r, m in members.items()) if c),
@@ -357,8 +352,9 @@ class FlagDuplicatePassages(beam.PTransform):
         # steps see nothing then, and the in-memory step nothing when the run
         # is too large to collect. Either way only signatures go there (numpy
         # arrays, cheap to move): articles are signed first, a step per
-        # article that workers share, and wait in JoinResults for their
-        # matches, which are applied there, a step per article again.
+        # article that workers share, and wait in JoinResults for their part
+        # of the reuse graph (labels and edges), from which their matches are
+        # made and applied there, a step per article again.
         signed = docs | 'SignPassages' >> beam.Map(lambda doc: (doc, sign_doc(signer, doc)))
         docs = signed | 'Docs' >> beam.Map(lambda pair: pair[0])
         current = signed | 'Signatures' >> beam.Map(lambda pair: pair[1])
@@ -374,7 +370,7 @@ class FlagDuplicatePassages(beam.PTransform):
             items
             | 'WholeRunIfSmall' >> beam.CombineGlobally(ListsUpTo(settings.in_memory_articles)).without_defaults()
             | 'FlagInMemory' >> beam.ParDo(_FlagInMemory(settings, keep_index)).with_outputs(
-                'clusters', 'index', TOO_LARGE, main='matches'))
+                'clusters', 'index', TOO_LARGE, main='graph'))
         large = beam.pvalue.AsSingleton(in_memory[TOO_LARGE], default_value=False)
         current = current | 'SignedIfLarge' >> beam.FlatMap(pass_if, large)
         signatures = current
@@ -400,15 +396,16 @@ class FlagDuplicatePassages(beam.PTransform):
 
         def apply(item):
             doc_id, grouped = item
-            found = [row for batch in grouped['matches'] for row in batch]
-            if found:   # flagged in memory: its clusters and index entries came from there
-                matches = matches_from_wire(doc_id, found)
+            in_memory = list(grouped['graph'])
+            if in_memory:   # its clusters and index entries come from the in-memory step
+                [(doc_labels, wire)] = in_memory
+                doc_edges = edges_from_wire(wire)
             else:
                 doc_labels = [label for batch in grouped['labels'] for label in batch]
                 doc_edges = [edge for batch in grouped['edges'] for edge in edges_from_wire(batch)]
-                matches = passage_matches(doc_id, doc_labels, doc_edges)
+            matches = passage_matches(doc_id, doc_labels, doc_edges)
             current_docs = list(grouped['docs'])
-            if not found:
+            if not in_memory:
                 yield from (beam.pvalue.TaggedOutput('members', m)
                             for m in members_by_shard(doc_id, bool(current_docs), doc_labels, ShardOf(shards)).items())
             for signature in grouped['signatures'] if keep_index else ():
@@ -423,7 +420,7 @@ class FlagDuplicatePassages(beam.PTransform):
 
         applied = (
             {'docs': docs | 'KeyDocs' >> beam.Map(lambda d: (d.article.doc_id, d)),
-             'matches': in_memory.matches,
+             'graph': in_memory.graph,
              'signatures': by_doc,
              'labels': labels | 'LabelsByDoc' >> beam.FlatMap(labels_by_doc),
              'edges': edges | 'EdgesByDoc' >> beam.FlatMap(
@@ -493,8 +490,10 @@ def _collector_paused():
 
 class _FlagInMemory(beam.DoFn):
     """The run's tagged signatures and index entries in one list (or None:
-    too many) -> (doc_id, its matches on the wire) for every article with a
-    match, with Cluster rows and index entries on the side."""
+    too many) -> (doc_id, (its labels, its edges on the wire)) for every
+    article with a verified edge, with Cluster rows and index entries on the
+    side. The matches are made from labels and edges per article, after
+    this step: the part of the work that the workers can share."""
 
     def __init__(self, settings: DedupSettings, keep_index: bool):
         self._settings = settings
@@ -514,13 +513,15 @@ class _FlagInMemory(beam.DoFn):
                    if tag == _DOC}   # combiners merge in any order
         index = sorted((item for tag, item in whole if tag == _INDEX), key=lambda entry: entry.doc_id)
         with _collector_paused():
-            result = reuse_of_signatures(current, self._settings, index)
+            # the index entries need the matches now; otherwise they are made per article
+            result = reuse_of_signatures(current, self._settings, index, with_matches=self._keep_index)
         self._pairs.inc(result.candidate_pairs)
         self._verified.inc(len(result.edges))
         self._clusters.inc(len(result.clusters))
-        for doc_id, matches in result.matches.items():
-            if matches:
-                yield doc_id, matches_to_wire(matches)
+        for doc_id in current:
+            labels = result.doc_labels.get(doc_id)
+            if labels:
+                yield doc_id, (labels, edges_to_wire(result.doc_edges.get(doc_id, ())))
         for start in range(0, len(result.clusters), CLUSTER_BATCH):
             yield beam.pvalue.TaggedOutput('clusters', result.clusters[start:start + CLUSTER_BATCH])
         for entry in run_index_entries(result, index) if self._keep_index else ():
