@@ -180,6 +180,24 @@ def test_shingle_overlap():
     assert shingle_overlap(a, a[:0]) == (0.0, 0.0)
 
 
+def test_batched_overlaps_are_the_pairwise_ones_on_the_seeds(seed_articles):
+    """Verification scores all candidate pairs of two articles in one sort:
+    on every passage pair of the two seed articles (the quoted AP sentence,
+    headings and short lines without shingles among them) it gives exactly
+    what shingle_overlap gives pair by pair."""
+    from transforms.passage_signatures import shingle_overlaps
+    from transforms.verify_candidates import rows_of
+    signer = PassageSignatures()
+    a, b = (sign_doc(signer, DocPassages(x, split_passages(x.doc_id, x.text))) for x in seed_articles)
+    rows_a, rows_b = (grid.ravel() for grid in np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing='ij'))
+    jaccard, containment = shingle_overlaps(a, rows_a, b, rows_b)
+    expected = [shingle_overlap(a.shingle_set(i), b.shingle_set(j)) for i, j in zip(rows_a.tolist(), rows_b.tolist())]
+    assert list(zip(jaccard.tolist(), containment.tolist())) == expected
+    assert max(expected) > (0.5, 0) and min(expected) == (0.0, 0.0) and len(expected) > 50, len(expected)
+    rows, found = rows_of(b, np.array([-1, *b.indexes.tolist(), b.indexes.max() + 1]))
+    assert found.tolist() == [False] + [True] * len(b) + [False] and rows[1:-1].tolist() == list(range(len(b)))
+
+
 def test_node_keys_sort_by_canonical_rank():
     keys = [node_key(None, 'a', 0), node_key(D(2020, 1, 2), 'z', 1), node_key(D(2020, 1, 2), 'm', 7),
             node_key(D(2019, 12, 31), 'q', 3)]

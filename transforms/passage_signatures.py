@@ -230,6 +230,10 @@ class DocSignature:
     def node(self, i: int) -> str:
         return node_key(self.published_date, self.doc_id, int(self.indexes[i]), self.first_seen)
 
+    def node_prefix(self) -> str:
+        """What all its node keys start with: node(i) is this and the index as in node_key."""
+        return node_prefix(self.published_date, self.doc_id, self.first_seen)
+
     def select(self, rows: Sequence[int]) -> 'DocSignature':
         """The signature of some of its passages (rows in order)."""
         rows = np.asarray(list(rows), np.int64)
@@ -319,6 +323,36 @@ def unique_sets(values: np.ndarray, owner: np.ndarray, n: int) -> Tuple[np.ndarr
     owner, ordered = owner[order], values[order]
     fresh = np.concatenate(([True], (ordered[1:] != ordered[:-1]) | (owner[1:] != owner[:-1])))[:len(ordered)]
     return np.searchsorted(owner[fresh], np.arange(n + 1)).astype(np.int64), ordered[fresh]
+
+
+def shingle_overlaps(a: DocSignature, rows_a: np.ndarray, b: DocSignature, rows_b: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """`shingle_overlap` of many passage pairs at once: (Jaccard, containment)
+    arrays for the shingle sets of rows_a[k] of `a` and rows_b[k] of `b`.
+    Each set is unique, so a shingle both sides share appears twice among
+    one pair's values: one sort of every pair's values counts them all."""
+    size_a = a.offsets[rows_a + 1] - a.offsets[rows_a]
+    size_b = b.offsets[rows_b + 1] - b.offsets[rows_b]
+    pairs = np.arange(len(rows_a))
+    values = np.concatenate((a.shingles[_spans(a.offsets[rows_a], size_a)], b.shingles[_spans(b.offsets[rows_b], size_b)]))
+    pair = np.concatenate((np.repeat(pairs, size_a), np.repeat(pairs, size_b)))
+    order = np.lexsort((values, pair))
+    values, pair = values[order], pair[order]
+    twice = (values[1:] == values[:-1]) & (pair[1:] == pair[:-1])
+    shared = np.bincount(pair[1:][twice], minlength=len(rows_a))
+    smaller = np.minimum(size_a, size_b)
+    empty = smaller == 0
+    jaccard = np.where(empty, 0.0, shared / np.maximum(size_a + size_b - shared, 1))
+    containment = np.where(empty, 0.0, shared / np.maximum(smaller, 1))
+    return jaccard, containment
+
+
+def _spans(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions starts[k], ..., starts[k] + sizes[k] - 1 for every k, in order."""
+    total = int(sizes.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    ends = np.cumsum(sizes)
+    return np.arange(total) + np.repeat(starts - (ends - sizes), sizes)
 
 
 def shingle_overlap(a: np.ndarray, b: np.ndarray) -> Tuple[float, float]:

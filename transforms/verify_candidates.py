@@ -29,7 +29,9 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 
 import apache_beam as beam
 
-from transforms.passage_signatures import DocSignature, shingle_overlap
+import numpy as np
+
+from transforms.passage_signatures import DocSignature, shingle_overlap, shingle_overlaps
 
 NAMESPACE = 'news_ingest'
 
@@ -85,6 +87,14 @@ def neighbour_similarity(a: DocSignature, i: int, b: DocSignature, j: int, polic
     return (jaccard, containment) if jaccard >= policy.min_word_jaccard else (None, None)
 
 
+def rows_of(signature: DocSignature, indexes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """(rows, found): the signature's row of each passage index (its indexes
+    are in article order), and whether the passage has a row at all."""
+    rows = np.minimum(np.searchsorted(signature.indexes, indexes), max(len(signature) - 1, 0))
+    found = (signature.indexes[rows] == indexes) if len(signature) else np.zeros(len(indexes), bool)
+    return rows, found
+
+
 def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tuple[int, int]],
                   policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
     """The verified edges between one earlier article and a later one.
@@ -96,18 +106,23 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
        and short sentences of a copied block come with it.
     3. A passed pair with a short side (< context_words) counts only next to
        another matched passage of the same source in the later article."""
-    later_row, source_row = later.position_of(), source.position_of()
     strong, weak = {}, {}
-    for source_index, later_index in set(pairs):
-        i, j = source_row.get(source_index), later_row.get(later_index)
-        if i is None or j is None:
-            continue
-        jaccard, containment = shingle_overlap(source.shingle_set(i), later.shingle_set(j))
-        if jaccard >= policy.min_jaccard or containment >= policy.min_containment:
-            short = min(int(source.n_words[i]), int(later.n_words[j])) < policy.context_words
-            (weak if short else strong)[i, j] = (jaccard, containment)
+    # in the order of the set: runs grow from the passed pairs in this order
+    pairs = np.array(list(set(pairs)), np.int64).reshape(-1, 2)
+    rows_i, found_i = rows_of(source, pairs[:, 0])
+    rows_j, found_j = rows_of(later, pairs[:, 1])
+    rows_i, rows_j = rows_i[found_i & found_j], rows_j[found_i & found_j]
+    jaccards, containments = shingle_overlaps(source, rows_i, later, rows_j)
+    passed = (jaccards >= policy.min_jaccard) | (containments >= policy.min_containment)
+    shorts = np.minimum(source.n_words[rows_i], later.n_words[rows_j]) < policy.context_words
+    for i, j, jaccard, containment, short in zip(rows_i[passed].tolist(), rows_j[passed].tolist(),
+                                                 jaccards[passed].tolist(), containments[passed].tolist(),
+                                                 shorts[passed].tolist()):
+        (weak if short else strong)[i, j] = (jaccard, containment)
 
     matched = dict(strong)
+    source_indexes, later_indexes = source.indexes.tolist(), later.indexes.tolist()
+    n_source, n_later = len(source_indexes), len(later_indexes)
 
     def grow():
         frontier = list(matched)
@@ -116,9 +131,9 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
             i, j = frontier.pop()
             for step in (1, -1):
                 ni, nj = i + step, j + step
-                if not (0 <= ni < len(source) and 0 <= nj < len(later)) or ni in used_source or nj in used_later:
+                if not (0 <= ni < n_source and 0 <= nj < n_later) or ni in used_source or nj in used_later:
                     continue
-                if source.indexes[ni] != source.indexes[i] + step or later.indexes[nj] != later.indexes[j] + step:
+                if source_indexes[ni] != source_indexes[i] + step or later_indexes[nj] != later_indexes[j] + step:
                     continue   # a passage without words lies between: not in step
                 jaccard, containment = neighbour_similarity(source, ni, later, nj, policy)
                 if jaccard is not None:
@@ -135,7 +150,9 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
             break
         matched.update(supported)
         grow()
-    return [ReuseEdge(source.node(i), later.node(j), round(float(jaccard), 4), round(float(containment), 4))
+    source_prefix, later_prefix = source.node_prefix(), later.node_prefix()
+    return [ReuseEdge(f'{source_prefix}{source_indexes[i]:06d}', f'{later_prefix}{later_indexes[j]:06d}',
+                      round(float(jaccard), 4), round(float(containment), 4))
             for (i, j), (jaccard, containment) in sorted(matched.items())]
 
 
