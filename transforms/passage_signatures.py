@@ -246,10 +246,6 @@ class DocSignature:
             self.n_words[rows], offsets, shingles, self.band_keys[keep_keys], word_offsets, words, self.from_index,
             self.first_seen)
 
-    def position_of(self) -> dict:
-        """passage index -> row in this signature."""
-        return {int(index): row for row, index in enumerate(self.indexes)}
-
 
 class PassageSignatures:
     """Signs an article's passages (text in, DocSignature out). No Beam."""
