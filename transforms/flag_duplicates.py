@@ -396,16 +396,16 @@ class FlagDuplicatePassages(beam.PTransform):
 
         def apply(item):
             doc_id, grouped = item
-            in_memory = list(grouped['graph'])
-            if in_memory:   # its clusters and index entries come from the in-memory step
-                [(doc_labels, wire)] = in_memory
+            graph_part = list(grouped['graph'])
+            if graph_part:   # flagged in memory: its clusters and index entries come from there
+                [(doc_labels, wire)] = graph_part
                 doc_edges = edges_from_wire(wire)
             else:
                 doc_labels = [label for batch in grouped['labels'] for label in batch]
                 doc_edges = [edge for batch in grouped['edges'] for edge in edges_from_wire(batch)]
             matches = passage_matches(doc_id, doc_labels, doc_edges)
             current_docs = list(grouped['docs'])
-            if not in_memory:
+            if not graph_part:
                 yield from (beam.pvalue.TaggedOutput('members', m)
                             for m in members_by_shard(doc_id, bool(current_docs), doc_labels, ShardOf(shards)).items())
             for signature in grouped['signatures'] if keep_index else ():

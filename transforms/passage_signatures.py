@@ -27,7 +27,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -140,7 +140,12 @@ def node_key(published_date: Optional[datetime.date], doc_id: str, index: int,
     from an earlier window: it ranks before every passage of the window at
     hand, earliest seen first, whatever the dates say (rows already written
     named it canonical)."""
-    return f'{node_prefix(published_date, doc_id, first_seen)}{index:06d}'
+    return indexed_node_key(node_prefix(published_date, doc_id, first_seen), index)
+
+
+def indexed_node_key(prefix: str, index: int) -> str:
+    """The node key of passage `index` of the article whose keys start with `prefix`."""
+    return f'{prefix}{index:06d}'
 
 
 SEEN_MARK = '+'   # sorts before '0' (dated) and '1' (undated)
@@ -230,9 +235,11 @@ class DocSignature:
     def node(self, i: int) -> str:
         return node_key(self.published_date, self.doc_id, int(self.indexes[i]), self.first_seen)
 
-    def node_prefix(self) -> str:
-        """What all its node keys start with: node(i) is this and the index as in node_key."""
-        return node_prefix(self.published_date, self.doc_id, self.first_seen)
+    def node_keys(self, rows: Sequence[int]) -> List[str]:
+        """node(row) of each of `rows`, with the article's key prefix made once."""
+        prefix = node_prefix(self.published_date, self.doc_id, self.first_seen)
+        indexes = self.indexes.tolist()
+        return [indexed_node_key(prefix, indexes[row]) for row in rows]
 
     def select(self, rows: Sequence[int]) -> 'DocSignature':
         """The signature of some of its passages (rows in order)."""

@@ -150,10 +150,11 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
             break
         matched.update(supported)
         grow()
-    source_prefix, later_prefix = source.node_prefix(), later.node_prefix()
-    return [ReuseEdge(f'{source_prefix}{source_indexes[i]:06d}', f'{later_prefix}{later_indexes[j]:06d}',
-                      round(float(jaccard), 4), round(float(containment), 4))
-            for (i, j), (jaccard, containment) in sorted(matched.items())]
+    ordered = sorted(matched.items())
+    earlier_nodes = source.node_keys([i for (i, _), _ in ordered])
+    later_nodes = later.node_keys([j for (_, j), _ in ordered])
+    return [ReuseEdge(earlier, later_node, round(float(jaccard), 4), round(float(containment), 4))
+            for earlier, later_node, (_, (jaccard, containment)) in zip(earlier_nodes, later_nodes, ordered)]
 
 
 def verify_pairs(later: DocSignature, sources: Iterable[SourceDoc],
