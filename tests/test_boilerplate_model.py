@@ -65,6 +65,27 @@ def test_features_one_row_per_nonempty_line_and_finite():
     assert line_features(BoilerplateRules().analyse([])).shape == (0, len(feature_names()))
 
 
+def test_features_from_the_rules_words_are_the_features_from_the_text():
+    """line_features reuses the words the rules split each line into; an
+    analysis without them (made by hand, or by older code) gives the same
+    features; and a unit's words, for its quality, are its lines' words."""
+    import dataclasses
+    from transforms.split_headers import _words
+    lines = text_to_lines(page_text_dump(dev_html('0002').decode('utf-8', 'replace')))
+    a = BoilerplateRules().analyse(lines)
+    assert a.line_words == [_words(a.texts[i]) for i in a.idx]
+    title = Cut(3, 'A headline about the page', 'title')
+    assert np.array_equal(line_features(a, title), line_features(dataclasses.replace(a, line_words=None), title))
+    # a unit's words are its lines' words in a row
+    words_of = dict(zip(a.idx, a.line_words))
+    members = {}
+    for i in a.idx:
+        members.setdefault(a.unit_of[i], []).append(i)
+    assert any(len(m) > 1 for m in members.values())
+    for u, m in members.items():
+        assert _words(a.unit_text[u]) == tuple(w for i in m for w in words_of[i])
+
+
 def test_main_region_is_the_run_of_prose_not_the_menu():
     chars = np.array([5, 6, 4, 300, 250, 8, 280, 7, 5, 6, 5], dtype=float)
     quality = ['short', 'short', 'short', 'good', 'good', 'short', 'good', 'short', 'short', 'short', 'short']

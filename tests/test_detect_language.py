@@ -103,3 +103,39 @@ def test_fast_detector_draws_the_same_ngrams_and_answers_as_langdetect():
         except Exception as exc:
             got = type(exc)
         assert got == expected
+
+
+def test_fast_sampling_loop_is_bit_identical_to_langdetect():
+    """_detect_block on numpy rows is langdetect's loop with the same
+    arithmetic and the same random draws: every language's probability is
+    the same float, on random multi-script strings (short ones draw from a
+    few n-grams), with a prior map, and when the loop never converges and
+    stops at ITERATION_LIMIT."""
+    import random
+    from langdetect.detector import Detector
+    from tests.conftest import SEED_000
+    from transforms.detect_language import _fast_detector_class
+    factory = LanguageDetector()._factory
+    fast = _fast_detector_class()
+    rng = random.Random(11)
+    alphabet = 'aAbBeEtTzZ  éÉßøЖжΩωあア中文한글ÀẠ.,!0129'
+    texts = [''.join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) for _ in range(200)]
+    texts.append(SEED_000.read_text()[:2000])
+
+    def outcome(detector, text, setup):
+        setup(detector)
+        detector.append(text)
+        try:
+            return [(p.lang, p.prob) for p in detector.get_probabilities()], detector.langprob
+        except Exception as exc:
+            return type(exc)
+
+    def never_converges(detector):
+        detector.CONV_THRESHOLD = 1.1
+
+    def with_prior(detector):
+        detector.set_prior_map({'en': 0.5, 'fr': 0.3, 'ja': 0.2})
+
+    for setup, some in ((lambda detector: None, texts), (never_converges, texts[::10]), (with_prior, texts[::5])):
+        for text in some:
+            assert outcome(fast(factory), text, setup) == outcome(Detector(factory), text, setup), text

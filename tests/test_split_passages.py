@@ -41,3 +41,17 @@ def test_offsets_always_point_at_the_passage_text(text):
         assert p.text.strip() == p.text and p.text
         assert p.char_start >= previous_end
         previous_end = p.char_end
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from('ab.Z_9\n \t\u00e9\u0661\u00b2\u2160\u0300,-x\u3042'), max_size=80),
+       st.integers(min_value=0, max_value=80))
+def test_word_before_is_what_the_end_anchored_search_finds(text, end):
+    """word_before reads the reversed window; it must find what
+    ([\\w.]+)$ finds in the 40 characters before `end`, newline before the
+    end of the window included."""
+    import re
+    from transforms.split_passages import word_before
+    end = min(end, len(text))
+    match = re.search(r'([\w.]+)$', text[max(0, end - 40):end])
+    assert word_before(text, end) == (match.group(1) if match else '')

@@ -426,21 +426,41 @@ def test_required_substring_gates_never_hide_a_match(lines):
     off it: no line the pattern matches may lack them all, so the gated
     rules find exactly what the patterns alone would."""
     from transforms.pattern_gates import case_folded
-    from transforms.strip_boilerplate import _CAPTION_SELF_GATED, _GATED_DETECTORS, _URL_ANY_GATED
+    from transforms.strip_boilerplate import (_CAPTION_SELF_GATED, _GATED_DETECTORS, _IMG_CREDIT_GATED,
+                                              _URL_ANY_GATED)
     lines = _real_lines() if lines == 'real' else GATE_LINES
     gated = [(reason, gated) for reason, _, strong, weak in _GATED_DETECTORS
              for gated in (strong, weak) if gated is not None]
-    gated += [('url', _URL_ANY_GATED), ('caption', _CAPTION_SELF_GATED)]
+    gated += [('url', _URL_ANY_GATED), ('caption', _CAPTION_SELF_GATED), ('image_credit', _IMG_CREDIT_GATED)]
     matched = Counter()
     for t in lines:
         low = case_folded(t)
         for reason, gated_pattern in gated:
+            # the compiled gate says what the plain substring test says
+            assert gated_pattern.may_match(low) == (
+                gated_pattern.required is None or any(w in low for w in gated_pattern.required)), (reason, t)
             if gated_pattern.pattern.search(t):
                 matched[reason] += 1
                 assert gated_pattern.may_match(low), (reason, t)
                 assert gated_pattern.search(t, low), (reason, t)
     # the lines exercise every pattern
     assert set(matched) >= {reason for reason, _ in gated}
+
+
+def test_case_folding_matches_every_character_as_ignorecase_patterns_do():
+    """case_folded(t) holds a lower-case letter where a (?i) pattern would
+    match it to that letter, for every code point (Kelvin sign, dotted and
+    dotless i, long s included): the gates compare folded text with the
+    lower-case strings of the patterns."""
+    import re
+    import sys
+    from transforms.pattern_gates import case_folded
+    every = ''.join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    for letter in 'abcdefghijklmnopqrstuvwxyz':
+        matched = re.findall(letter, every, re.IGNORECASE)
+        assert len(matched) >= 2          # the letter and its capital, at least
+        for c in matched:
+            assert case_folded(c) == letter, (hex(ord(c)), case_folded(c))
 
 
 def test_required_substrings_are_read_off_the_pattern():
@@ -460,3 +480,12 @@ def test_required_substrings_are_read_off_the_pattern():
     assert {reason for reason, _, strong, _ in _GATED_DETECTORS if strong.required} >= {
         'cookie_notice', 'newsletter', 'subscribe_prompt', 'share_prompt', 'comments_prompt', 'advertisement',
         'copyright'}
+
+
+def test_image_credit_gate_is_blind_to_whitespace():
+    """_hard_reason gates `_is_image_credit`, which searches the
+    whitespace-normalized line, on the line as given: sound only while no
+    gate string holds whitespace."""
+    from transforms.strip_boilerplate import _IMG_CREDIT_GATED
+    assert _IMG_CREDIT_GATED.required
+    assert not any(c.isspace() for w in _IMG_CREDIT_GATED.required for c in w)

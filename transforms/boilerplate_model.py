@@ -138,6 +138,13 @@ def _share(count: np.ndarray, total: np.ndarray) -> np.ndarray:
     return np.divide(count, total, out=np.zeros(len(count)), where=total > 0)
 
 
+def _may_hold_url(t: str, low: str) -> bool:
+    """False only where `_URL_ANY` cannot match `t` (`low` is t.lower()):
+    a match holds '://' as it stands, or 'www.' in some case (under (?i) only
+    'w' and 'W' match a 'w')."""
+    return '://' in t or 'www.' in low
+
+
 def _found(pattern: re.Pattern, texts) -> np.ndarray:
     """Per text: 1.0 where `pattern` occurs in it, else 0.0."""
     return np.array([m is not None for m in map(pattern.search, texts)], dtype=np.float64)
@@ -188,7 +195,7 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     texts = [a.texts[i] for i in a.idx]
     lengths = [len(t) for t in texts]
     chars = np.array(lengths, dtype=np.float64)
-    words = [_words(t) for t in texts]
+    words = a.line_words if a.line_words is not None else [_words(t) for t in texts]
     word_counts = [len(w) for w in words]
     nw = np.array(word_counts, dtype=np.float64)
     # the article's words in one list, each with the line it is in
@@ -225,7 +232,9 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     X[:, col['digit_share']] = _class_column(char_counts, _DIGIT) / chars
     X[:, col['punct_share']] = (chars - _class_column(char_counts, _ALNUM)
                                 - _class_column(char_counts, _SPACE)) / chars
-    url_chars = [sum(map(len, urls)) for urls in map(_URL_ANY.findall, texts)]
+    # most lines hold no URL: look for one only where its fixed text is
+    url_chars = [sum(map(len, _URL_ANY.findall(t))) if _may_hold_url(t, low) else 0
+                 for t, low in zip(texts, low_texts)]
     X[:, col['url_share']] = np.array(url_chars, dtype=np.float64) / chars
     X[:, col['second_person']] = _found(_SECOND_PERSON, texts)
     X[:, col['all_caps']] = list(map(str.isupper, texts))
@@ -447,8 +456,11 @@ class TreeEnsemble:
         flat = X.ravel()
         base = (np.arange(len(X)) * X.shape[1])[:, None]
         node = np.broadcast_to(2 * self.roots, (len(X), len(self.roots))).copy()
+        # take() is the same gather as indexing with an integer array, minus
+        # the checks for every other kind of index
+        nxt, feature, threshold = self._next, self._walk_feature, self._walk_threshold
         for _ in range(self._steps):
-            node = self._next[node + (flat[base + self._walk_feature[node]] <= self._walk_threshold[node])]
+            node = nxt.take(node + (flat.take(base + feature.take(node)) <= threshold.take(node)))
         return self.baseline + self._walk_value[node].sum(axis=1)
 
     def proba(self, X: np.ndarray) -> np.ndarray:
@@ -513,13 +525,16 @@ class BoilerplateModel:
     def body_probability(self, a: RuleAnalysis, title: Optional[Cut] = None) -> dict:
         """unit -> probability that the unit is body text."""
         p = self.trees.proba(line_features(a, title))
-        num: Counter = Counter()
-        den: Counter = Counter()
-        for i, pi in zip(a.idx, p):
-            w = len(a.texts[i]) + 1
-            num[a.unit_of[i]] += w * pi
-            den[a.unit_of[i]] += w
-        return {u: num[u] / den[u] for u in den}
+        units = [a.unit_of[i] for i in a.idx]
+        names = list(dict.fromkeys(units))
+        number = dict(zip(names, range(len(names))))
+        which = np.fromiter(map(number.__getitem__, units), dtype=np.intp, count=len(units))
+        w = np.fromiter((len(a.texts[i]) + 1 for i in a.idx), dtype=np.float64, count=len(units))
+        # bincount adds a unit's lines one after another in line order: the
+        # same sums as adding them up line by line
+        num = np.bincount(which, weights=w * p, minlength=len(names))
+        den = np.bincount(which, weights=w, minlength=len(names))
+        return dict(zip(names, num / den))
 
     def classify(self, lines: Sequence[Line], header_cuts: Sequence[Cut] = (), extracted: bool = False) -> list:
         """Per line: None for body text (or a blank line), else the reason.

@@ -25,12 +25,17 @@ _ATOMIC_GROUP = getattr(_sre_op, 'ATOMIC_GROUP', None)
 
 # (?i) also matches these to an ASCII letter; lower() leaves two of them
 # alone and makes 'İ' two characters
-_IGNORECASE_EQUIVALENTS = str.maketrans({'İ': 'i', 'ı': 'i', 'ſ': 's', 'K': 'k'})
+# (the Kelvin sign, which (?i) also equates with k, needs no entry: str.lower()
+# makes it k; an ASCII K here sent every text with a capital K through translate)
+_IGNORECASE_EQUIVALENTS = str.maketrans({'İ': 'i', 'ı': 'i', 'ſ': 's'})
+
+
+_NEEDS_TRANSLATION = re.compile('[İıſ]')     # one scan, not one `in` per character
 
 
 def case_folded(t: str) -> str:
     """`t` lowered as (?i) patterns compare it, character for character."""
-    if any(c in t for c in 'İıſK'):
+    if _NEEDS_TRANSLATION.search(t):
         t = t.translate(_IGNORECASE_EQUIVALENTS)
     return t.lower()
 
@@ -75,14 +80,29 @@ class GatedPattern:
     """`pattern` with its required strings: `search(t, low)` searches only
     when `low` (case_folded(t), made once for all of a line's patterns)
     holds one of them."""
-    __slots__ = ('pattern', 'required')
+    __slots__ = ('pattern', 'required', '_gate')
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
         self.required = required_substrings(pattern)
+        self._gate = required_gate(self.required)
 
     def may_match(self, low: str) -> bool:
-        return self.required is None or any(w in low for w in self.required)
+        return self._gate is None or self._gate.search(low) is not None
 
     def search(self, t: str, low: str):
-        return self.pattern.search(t) if self.may_match(low) else None
+        gate = self._gate
+        if gate is not None and gate.search(low) is None:
+            return None
+        return self.pattern.search(t)
+
+
+def required_gate(required: Optional[frozenset]) -> Optional[re.Pattern]:
+    """One pattern that occurs in a text exactly when one of `required` does:
+    a single scan in C instead of a Python-level `in` test per string (the
+    gate runs on nearly every short line, and a detector has up to 30
+    strings). None for no gate (`required` None)."""
+    if required is None:
+        return None
+    # plain literals, no flags: `low` is already folded as the strings are
+    return re.compile('|'.join(sorted(map(re.escape, required))))

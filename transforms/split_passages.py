@@ -33,23 +33,38 @@ _NUMBER_ABBREVIATIONS = frozenset('no nos fig figs vol vols pp op art sec ch'.sp
 _BOUNDARY = re.compile(r'[.!?\u2026]+["\'\u201d\u2019)\]]*(?=\s)')
 _PARAGRAPH = re.compile(r'[^\n]+(?:\n(?!\s*\n)[^\n]+)*')
 _NEXT_START = re.compile(r'\s+["\'\u201c\u2018(\[]*([A-Z0-9\u00C0-\u024F\u0370-\u1FFF\u0400-\u04FF])')
-_WORD_BEFORE = re.compile(r'([\w.]+)$')
+_WORD_CHARS = re.compile(r'[\w.]+')
+
+
+def word_before(paragraph: str, end: int) -> str:
+    r"""The run of word characters and periods that ends at `end`, within the
+    40 characters before it ('' if none): what r'([\w.]+)$' finds there.
+
+    That search tries every start position in the window and backtracks
+    from each (6 us a boundary); matching the reversed window from its start
+    finds the same run in one pass. `$` also matches before a final newline,
+    so a window ending in one is read without it."""
+    window = paragraph[max(0, end - 40):end]
+    if window.endswith('\n'):
+        window = window[:-1]
+    match = _WORD_CHARS.match(window[::-1])
+    return match.group(0)[::-1] if match else ''
 
 
 def _is_abbreviation(paragraph: str, boundary: re.Match) -> bool:
     """True when the boundary's period closes an abbreviation or an initial."""
     if not boundary.group(0).startswith('.'):
         return False  # '!' and '?' end sentences; abbreviations end in '.'
-    match = _WORD_BEFORE.search(paragraph[max(0, boundary.start() - 40):boundary.start()])
-    if not match:
+    before = word_before(paragraph, boundary.start())
+    if not before:
         return False
-    word = match.group(1).lower().strip('.')
+    word = before.lower().strip('.')
     if word in _ABBREVIATIONS:
         return True
     if word in _NUMBER_ABBREVIATIONS:
         return paragraph[boundary.end():].lstrip()[:1].isdigit()
     # A single capital letter: an initial ("John F. Kennedy").
-    return len(word) == 1 and word.isalpha() and match.group(1)[:1].isupper()
+    return len(word) == 1 and word.isalpha() and before[:1].isupper()
 
 
 def sentence_spans(paragraph: str) -> List[Tuple[int, int]]:

@@ -30,7 +30,7 @@ import apache_beam as beam
 
 from transforms.pattern_gates import GatedPattern, case_folded
 from transforms.records import Cut, Draft, HeaderFields, Line
-from transforms.split_headers import (STOPWORDS, _is_image_credit, _norm_ws, _words,
+from transforms.split_headers import (_IMG_CREDIT, STOPWORDS, _is_image_credit, _norm_ws, _words,
                                       looks_like_name, split_headers)
 from transforms.worker import freeze_loaded_models
 
@@ -138,6 +138,10 @@ _CAPTION_SELF = re.compile(
     r'\((?:photo|image|picture)\s*:[^()]*\)\s*$')
 
 _URL_ANY_GATED, _CAPTION_SELF_GATED = GatedPattern(_URL_ANY), GatedPattern(_CAPTION_SELF)
+# the pattern `_is_image_credit` searches: its gate spares most lines the
+# call. The gate strings hold no whitespace (a test checks), so the lowered
+# line holds one exactly when the whitespace-normalized one searched does.
+_IMG_CREDIT_GATED = GatedPattern(_IMG_CREDIT)
 
 _BIO_RE = re.compile(
     r"(?i)^(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-.]+){0,3})\s+(?:is|was|has\s+(?:been|worked|written|"
@@ -184,7 +188,7 @@ def _hard_reason(t: str, n_words: int) -> Optional[str]:
     urls = _URL_ANY.findall(t) if _URL_ANY_GATED.may_match(low) else ()
     if urls and sum(len(u) for u in urls) > 0.5 * len(t):
         return 'url'
-    if _is_image_credit(t):
+    if _IMG_CREDIT_GATED.may_match(low) and _is_image_credit(t):
         return 'image_credit'
     if n_words <= 80 and _CAPTION_SELF_GATED.search(t, low):
         return 'caption'
@@ -217,6 +221,9 @@ class RuleAnalysis:
     final: dict            # unit -> 'good' | 'bad', after context
     reasons: list          # per line: None (kept) or the reason it is cut
     foreign: bool          # the page has too few English stopwords to judge by them
+    # per non-empty line (`idx` order), its words: the model's features count
+    # them again, and splitting every line anew costs as much as the counting
+    line_words: Optional[list] = None
 
 
 def split_by_reasons(lines: Sequence[Line], reasons: Sequence[Optional[str]]) -> tuple:
@@ -331,11 +338,19 @@ class BoilerplateRules:
         utext = {u: ' '.join(texts[i] for i in members[u]) for u in units}
         unw = {u: sum(nwords[i] for i in members[u]) for u in units}
         uhard = {u: hard[u] for u in units}
+        # a word never spans the space the lines are joined by: a unit's words
+        # are its lines' words in a row
+        words_of = dict(zip(idx, line_words))
 
         # 5. quality of the other units
         cls = {}
         for u in units:
-            cls[u] = 'bad' if uhard[u] is not None else self._quality(utext[u], foreign)
+            if uhard[u] is not None:
+                cls[u] = 'bad'
+            else:
+                m = members[u]
+                uw = words_of[u] if len(m) == 1 else tuple(chain.from_iterable(map(words_of.__getitem__, m)))
+                cls[u] = self._quality(utext[u], foreign, uw)
         if not any(c == 'good' for c in cls.values()):
             for u in units:
                 if cls[u] == 'neargood':
@@ -365,7 +380,7 @@ class BoilerplateRules:
                 out[i] = r
         unit_of = {i: u for u in units for i in members[u]}
         return RuleAnalysis(texts, [ln.index for ln in lines], idx, hard, unit_of, uhard, utext, unw, cls, final,
-                            out, foreign)
+                            out, foreign, line_words)
 
     def reasons_for(self, analysis: 'RuleAnalysis', keep_units: dict) -> list:
         """Per line, the reason to give for cutting it when another judge
@@ -389,9 +404,10 @@ class BoilerplateRules:
     def _same_block(lines, a, b) -> bool:
         return lines[b].index - lines[a].index == 1
 
-    def _quality(self, t: str, foreign: bool) -> str:
+    def _quality(self, t: str, foreign: bool, words: Optional[tuple] = None) -> str:
+        """`words`: _words(t), where the caller has them already."""
         n = len(t)
-        w = _words(t)
+        w = _words(t) if words is None else words
         sd = (sum(map(STOPWORDS.__contains__, map(str.lower, w))) / len(w)) if w else 0.0
         has_punct = bool(_SENT_PUNCT.search(t))
         sd_good = foreign or sd >= self.good_stopwords
