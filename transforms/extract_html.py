@@ -50,6 +50,7 @@ from trafilatura.core import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor, set_date_params
 from trafilatura.utils import line_processing, load_html
 
+from transforms.author_search import find_author
 from transforms.progress import PROGRESS
 from transforms.records import Draft, HeaderFields, Line, Reject
 from transforms.recurring_lines import site_of_url
@@ -605,7 +606,9 @@ class TrafilaturaMetadata:
 
     @cached_property
     def author(self) -> Optional[str]:
-        return self._field('author', lambda: traf_meta.extract_author(self._tree))
+        # `find_author` is `traf_meta.extract_author` without its tree copy
+        # and per-element Python callbacks (a quarter of extraction time)
+        return self._field('author', lambda: find_author(self._tree))
 
     @cached_property
     def url(self) -> Optional[str]:
@@ -845,6 +848,8 @@ _VIS_DATE = re.compile(
     r'|(?<![\d/.-])(?P<y3>(?:19|20)\d{2})-(?P<mo3>\d{2})-(?P<d3>\d{2})(?![\d])'
     r'|(?<![\d/.])(?P<a4>\d{1,2})(?P<s4>[/.])(?P<b4>\d{1,2})(?P=s4)(?P<y4>(?:19|20)\d{2})(?![\d])'
     r')', re.I)
+#: every alternative of `_VIS_DATE` holds a year: a text without one cannot match
+_HAS_YEAR = re.compile(r'(?:19|20)\d{2}')
 _UPDATE_LABEL = re.compile(r'updat|modif|revis|edited|refreshed|aktualisiert|mis à jour|actualiz')
 _PUB_LABEL = re.compile(r'publish|posted|originally|publi[ée]|publicad|pubblicat|veröffentlicht|erschienen')
 
@@ -976,7 +981,8 @@ def _scan_body(tree: HtmlElement, title_norm: str, max_date) -> _Scan:
         s = t.strip()
         if not s:
             continue
-        if len(s) <= 80:
+        # most short texts hold no year; the cheap test spares them the full pattern
+        if len(s) <= 80 and _HAS_YEAR.search(s):
             m = _VIS_DATE.search(s)
             if m:
                 # a text is in its element; a tail in the element's parent
