@@ -88,6 +88,17 @@ def _id_tests(id_: str) -> tuple:
 _NO_MATCH = (False, False, False, False)
 
 
+def _memoized(value: str, memo: dict, tests) -> tuple:
+    """tests(value), worked out once per distinct value; _NO_MATCH for a
+    missing or empty attribute."""
+    if not value:
+        return _NO_MATCH
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = tests(value)
+    return found
+
+
 def _pruned_pieces(el, discard: set, out: list) -> None:
     """Append to `out` what `el.itertext()` would yield (without el's own
     tail) once the elements in `discard` are deleted with
@@ -122,20 +133,8 @@ def _classify(tree: HtmlElement):
         if tag == 'rel':
             return None
         get = el.get
-        cls = get('class')
-        if cls:
-            c = class_memo.get(cls)
-            if c is None:
-                c = class_memo[cls] = _class_tests(cls)
-        else:
-            c = _NO_MATCH
-        id_ = get('id')
-        if id_:
-            i = id_memo.get(id_)
-            if i is None:
-                i = id_memo[id_] = _id_tests(id_)
-        else:
-            i = _NO_MATCH
+        c = _memoized(get('class'), class_memo, _class_tests)
+        i = _memoized(get('id'), id_memo, _id_tests)
         itemprop = get('itemprop') or ''
         component = get('data-component') or ''
         # AUTHOR_DISCARD_XPATHS: './/*[self::a or ...][...]' and '//time|//figure';
