@@ -47,10 +47,11 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from transforms.pattern_gates import case_folded
 from transforms.records import Cut, Line
 from transforms.split_headers import STOPWORDS, _words
 from transforms.strip_boilerplate import (HARD_REASONS, BoilerplateRules, RuleAnalysis, _SECOND_PERSON,
-                                          _SENT_FINAL, _SENT_PUNCT, _URL_ANY, split_by_reasons)
+                                          _SENT_FINAL, _SENT_PUNCT, _URL_ANY, _URL_ANY_GATED, split_by_reasons)
 
 MODEL_PATH = Path(__file__).with_name('boilerplate_model.json')
 
@@ -138,13 +139,6 @@ def _share(count: np.ndarray, total: np.ndarray) -> np.ndarray:
     return np.divide(count, total, out=np.zeros(len(count)), where=total > 0)
 
 
-def _may_hold_url(t: str, low: str) -> bool:
-    """False only where `_URL_ANY` cannot match `t` (`low` is t.lower()):
-    a match holds '://' as it stands, or 'www.' in some case (under (?i) only
-    'w' and 'W' match a 'w')."""
-    return '://' in t or 'www.' in low
-
-
 def _found(pattern: re.Pattern, texts) -> np.ndarray:
     """Per text: 1.0 where `pattern` occurs in it, else 0.0."""
     return np.array([m is not None for m in map(pattern.search, texts)], dtype=np.float64)
@@ -195,7 +189,7 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     texts = [a.texts[i] for i in a.idx]
     lengths = [len(t) for t in texts]
     chars = np.array(lengths, dtype=np.float64)
-    words = a.line_words if a.line_words is not None else [_words(t) for t in texts]
+    words = a.line_words
     word_counts = [len(w) for w in words]
     nw = np.array(word_counts, dtype=np.float64)
     # the article's words in one list, each with the line it is in
@@ -232,9 +226,9 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     X[:, col['digit_share']] = _class_column(char_counts, _DIGIT) / chars
     X[:, col['punct_share']] = (chars - _class_column(char_counts, _ALNUM)
                                 - _class_column(char_counts, _SPACE)) / chars
-    # most lines hold no URL: look for one only where its fixed text is
-    url_chars = [sum(map(len, _URL_ANY.findall(t))) if _may_hold_url(t, low) else 0
-                 for t, low in zip(texts, low_texts)]
+    # most lines hold no URL: look for one only where its required text is
+    url_chars = [sum(map(len, _URL_ANY.findall(t))) if _URL_ANY_GATED.may_match(case_folded(t)) else 0
+                 for t in texts]
     X[:, col['url_share']] = np.array(url_chars, dtype=np.float64) / chars
     X[:, col['second_person']] = _found(_SECOND_PERSON, texts)
     X[:, col['all_caps']] = list(map(str.isupper, texts))

@@ -223,7 +223,7 @@ class RuleAnalysis:
     foreign: bool          # the page has too few English stopwords to judge by them
     # per non-empty line (`idx` order), its words: the model's features count
     # them again, and splitting every line anew costs as much as the counting
-    line_words: Optional[list] = None
+    line_words: list
 
 
 def split_by_reasons(lines: Sequence[Line], reasons: Sequence[Optional[str]]) -> tuple:
@@ -285,7 +285,7 @@ class BoilerplateRules:
         idx = [i for i in range(n_all) if texts[i]]          # non-empty lines
         out = [None] * n_all
         if not idx:
-            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, {}, {}, out, False)
+            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, {}, {}, out, False, [])
         line_words = [_words(texts[i]) for i in idx]
         nwords = dict(zip(idx, map(len, line_words)))
         all_words = list(map(str.lower, chain.from_iterable(line_words)))
@@ -404,10 +404,10 @@ class BoilerplateRules:
     def _same_block(lines, a, b) -> bool:
         return lines[b].index - lines[a].index == 1
 
-    def _quality(self, t: str, foreign: bool, words: Optional[tuple] = None) -> str:
-        """`words`: _words(t), where the caller has them already."""
+    def _quality(self, t: str, foreign: bool, words: tuple) -> str:
+        """`words`: _words(t), which analyse has from the unit's lines."""
         n = len(t)
-        w = _words(t) if words is None else words
+        w = words
         sd = (sum(map(STOPWORDS.__contains__, map(str.lower, w))) / len(w)) if w else 0.0
         has_punct = bool(_SENT_PUNCT.search(t))
         sd_good = foreign or sd >= self.good_stopwords
