@@ -232,9 +232,6 @@ class DocSignature:
         """What verification needs of a source article: everything but the band keys."""
         return dataclasses.replace(self, band_keys=np.zeros((0, 0), np.uint64))
 
-    def node(self, i: int) -> str:
-        return node_key(self.published_date, self.doc_id, int(self.indexes[i]), self.first_seen)
-
     def node_keys(self, rows: Sequence[int]) -> List[str]:
         """node(row) of each of `rows`, with the article's key prefix made once."""
         prefix = node_prefix(self.published_date, self.doc_id, self.first_seen)
