@@ -28,6 +28,7 @@ ApplyMatches), shared by the workers.
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import hashlib
 import re
@@ -42,7 +43,7 @@ import numpy as np
 from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_blocks, ranked_pairs
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key)
-from transforms.records import Article, Cluster, DocPassages, PassageMatch
+from transforms.records import Article, Cluster, ClusterBatch, DocPassages, PassageMatch
 from transforms.reuse_clusters import (DEFAULT_ROUNDS, IN_MEMORY_EDGES, TOO_LARGE, ListsUpTo, ResolveClusters,
                                       ShardOf, connected_components, pass_if)
 from transforms.split_passages import passage_id
@@ -82,33 +83,48 @@ def node_date(node: str) -> Optional[datetime.date]:
     return node_published_date(node)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def canonical_of(root: str) -> Tuple[str, str, str]:
-    """(cluster_id, canonical doc_id, canonical passage_id) of a cluster's canonical node."""
+    """(cluster_id, canonical doc_id, canonical passage_id) of a cluster's
+    canonical node. Cached: every copy in a cluster asks for its canonical."""
     doc_id, index = parse_node_key(root)
     canonical_passage = passage_id(doc_id, index)
     cluster_id = 'c-' + hashlib.blake2b(canonical_passage.encode('utf-8'), digest_size=10).hexdigest()
     return cluster_id, doc_id, canonical_passage
 
 
-def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]], edges: Iterable[ReuseEdge],
+def passage_matches(doc_id: str, labels: Iterable[Tuple[str, str]], edges: Iterable[tuple],
                     parse=parse_node_key, canonical=canonical_of) -> List[PassageMatch]:
     """One article's matches from its nodes' canonical labels and the edges
-    touching them. `similarity`: Jaccard with the canonical passage when the
-    two were compared directly (nearly always), else with the closest copy
-    it was verified against; 1.0 for the canonical itself. `parse` and
-    `canonical`: parse_node_key and canonical_of, or lookups of theirs
-    made once for a whole run (detect_reuse)."""
+    touching them (as `edges_to_wire` gives them). `similarity`: Jaccard with
+    the canonical passage when the two were compared directly (nearly
+    always), else with the closest copy it was verified against; 1.0 for
+    the canonical itself. `parse` and `canonical`: parse_node_key and
+    canonical_of, or lookups of theirs made once for a whole run
+    (detect_reuse)."""
+    mine: Dict[str, Tuple[int, str]] = {}
+    for node, root in labels:
+        owner, index = parse(node)
+        if owner == doc_id:
+            mine[node] = (index, root)
+    # An edge joins two articles, so only one of its ends can be this
+    # article's: the other end's similarities would never be read.
     best: Dict[Tuple[str, str], float] = {}
     closest: Dict[str, float] = {}
-    for edge in edges:
-        for node, other in ((edge.earlier, edge.later), (edge.later, edge.earlier)):
-            best[node, other] = max(best.get((node, other), 0.0), edge.similarity)
-            closest[node] = max(closest.get(node, 0.0), edge.similarity)
-    matches = []
-    for node, root in sorted(labels):
-        owner, index = parse(node)
-        if owner != doc_id:
+    for earlier, later, similarity, _ in edges:
+        if earlier in mine:
+            node, other = earlier, later
+        elif later in mine:
+            node, other = later, earlier
+        else:
             continue
+        if similarity > best.get((node, other), 0.0):
+            best[node, other] = similarity
+        if similarity > closest.get(node, 0.0):
+            closest[node] = similarity
+    matches = []
+    for node in sorted(mine):
+        index, root = mine[node]
         cluster_id, canonical_doc, canonical_passage = canonical(root)
         if node == root:
             similarity = 1.0
@@ -294,7 +310,8 @@ def reuse_of_signatures(current: Dict[str, DocSignature], settings: DedupSetting
     result = ReuseResult(edges=edges, signatures=current, candidate_pairs=shard_pairs,
                          doc_labels=doc_labels, doc_edges=doc_edges)
     for doc_id in current if with_matches else ():
-        result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()), doc_edges.get(doc_id, ()),
+        result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()),
+                                                 edges_to_wire(doc_edges.get(doc_id, ())),
                                                  parse, canonical)
     result.clusters = sorted((c for c in (build_cluster(r, m, canonical) for r, m in members.items()) if c),
                              key=lambda c: c.cluster_id)
@@ -328,9 +345,9 @@ class FlaggedDoc:
 
 
 class FlagDuplicatePassages(beam.PTransform):
-    """DocPassages -> {'articles': FlaggedDoc, 'clusters': [Cluster, ...], 'index': DocSignature}.
+    """DocPassages -> {'articles': FlaggedDoc, 'clusters': ClusterBatch, 'index': DocSignature}.
 
-    Clusters travel in lists (a shard's, or up to CLUSTER_BATCH of a run
+    Clusters travel in batches (a shard's, or up to CLUSTER_BATCH of a run
     flagged in memory): a run has about 45 of them per article, small rows
     that cost Beam more to move one by one than to build.
 
@@ -398,11 +415,10 @@ class FlagDuplicatePassages(beam.PTransform):
             doc_id, grouped = item
             graph_part = list(grouped['graph'])
             if graph_part:   # flagged in memory: its clusters and index entries come from there
-                [(doc_labels, wire)] = graph_part
-                doc_edges = edges_from_wire(wire)
+                [(doc_labels, doc_edges)] = graph_part
             else:
                 doc_labels = [label for batch in grouped['labels'] for label in batch]
-                doc_edges = [edge for batch in grouped['edges'] for edge in edges_from_wire(batch)]
+                doc_edges = [edge for batch in grouped['edges'] for edge in batch]
             matches = passage_matches(doc_id, doc_labels, doc_edges)
             current_docs = list(grouped['docs'])
             if not graph_part:
@@ -434,7 +450,7 @@ class FlagDuplicatePassages(beam.PTransform):
             built = clusters_of_shard(item[1])
             clusters_counter.inc(len(built))
             if built:
-                yield built
+                yield ClusterBatch(tuple(built))
 
         clusters = (
             applied.members
@@ -523,7 +539,7 @@ class _FlagInMemory(beam.DoFn):
             if labels:
                 yield doc_id, (labels, edges_to_wire(result.doc_edges.get(doc_id, ())))
         for start in range(0, len(result.clusters), CLUSTER_BATCH):
-            yield beam.pvalue.TaggedOutput('clusters', result.clusters[start:start + CLUSTER_BATCH])
+            yield beam.pvalue.TaggedOutput('clusters', ClusterBatch(tuple(result.clusters[start:start + CLUSTER_BATCH])))
         for entry in run_index_entries(result, index) if self._keep_index else ():
             yield beam.pvalue.TaggedOutput('index', entry)
 

@@ -135,7 +135,7 @@ def staging_path(output: str, run_id: str) -> str:
 
 
 class WriteTables(beam.PTransform):
-    """{'articles': FlaggedDoc, 'clusters': [Cluster, ...], 'rejects': Reject} PCollections
+    """{'articles': FlaggedDoc, 'clusters': ClusterBatch, 'rejects': Reject} PCollections
     -> Parquet files of all five tables under the run's staging folder."""
 
     def __init__(self, staging: str):
@@ -147,8 +147,9 @@ class WriteTables(beam.PTransform):
         tables = {
             'articles': docs | 'ArticleRows' >> RowTables(_single_row(_counted_article_row), schemas.TABLES['articles']),
             'passages': docs | 'PassageRows' >> RowTables(passage_rows, schemas.TABLES['passages']),
-            'clusters': clusters | 'ClusterRows' >> RowTables(lambda batch: map(cluster_row, batch),
-                                                              schemas.TABLES['clusters']),
+            # already in batches of thousands: a table each, no regrouping of their rows
+            'clusters': clusters | 'ClusterRows' >> beam.Map(
+                lambda batch: rows_table([cluster_row(c) for c in batch], schemas.TABLES['clusters'])),
             'boilerplate': docs | 'BoilerplateRows' >> RowTables(lambda d: boilerplate_rows(d.article),
                                                                  schemas.TABLES['boilerplate']),
             'rejects': rejects | 'RejectRows' >> RowTables(_single_row(reject_row), schemas.TABLES['rejects']),
