@@ -40,15 +40,17 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import apache_beam as beam
 import numpy as np
 
-from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, band_blocks, ranked_pairs
+from transforms.candidate_pairs import (DEFAULT_SHARDS, FindCandidatePairs, band_blocks, key_ranks,  # noqa: F401
+                                       ranked_pairs, table_pairs)
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
-                                           node_published_date, normalize_passage, parse_node_key)
+                                           node_published_date, normalize_passage, parse_node_key,
+                                           signature_table)
 from transforms.records import Article, Cluster, ClusterBatch, DocPassages, PassageMatch
 from transforms.reuse_clusters import (DEFAULT_ROUNDS, IN_MEMORY_EDGES, TOO_LARGE, ListsUpTo, ResolveClusters,
                                       ShardOf, connected_components, pass_if)
 from transforms.split_passages import passage_id
 from transforms.verify_candidates import (ReuseEdge, VerifyCandidates, VerifyPolicy, edges_from_wire,
-                                          edges_to_wire, verify_in_memory)
+                                          edges_to_wire, verify_in_memory, verify_table)  # noqa: F401
 
 NAMESPACE = 'news_ingest'
 
@@ -260,63 +262,162 @@ def reuse_of_signatures(current: Dict[str, DocSignature], settings: DedupSetting
     signatures = dict(current)
     for entry in index:
         signatures.setdefault(entry.doc_id, entry)
-    # Band keys go to shards in batches and each shard collides on its own,
-    # as in the Beam graph: the candidate step's memory is one shard's keys.
-    shards: Dict[int, list] = {}
-    ordered = list(signatures.values())
-    for start in range(0, len(ordered), SIGN_BATCH):
-        for shard, block in band_blocks(ordered[start:start + SIGN_BATCH], settings.shards).items():
-            shards.setdefault(shard, []).append(block)
-    # From here on only verification reads signatures, and it needs no band keys.
-    signatures = {doc_id: s.without_band_keys() for doc_id, s in signatures.items()}
-    number = {doc_id: k for k, doc_id in enumerate(signatures)}
-    doc_ids = list(signatures)
-    del ordered
-    # A pair that collides in bands of several shards comes from each of
-    # them (on a reuse-heavy corpus, 9 times in 10): drop the repeats as
-    # numbers before they become tuples, which verification would only
-    # fold together again. The count is of every shard's pairs, as
-    # FindCandidatePairs counts them.
-    found, shard_pairs = [], 0
-    for shard in sorted(shards):
-        ranked, doc_by_rank = ranked_pairs(shards.pop(shard))
-        shard_pairs += len(ranked)
-        if len(ranked):
-            to_number = np.array([number[doc_id] for doc_id in doc_by_rank], np.int64)
-            found.append((to_number[ranked >> 32] << 32) | (ranked & 0xFFFFFFFF))
-    pairs = []
-    if found:
-        earlier, later = np.concatenate(found).T
-        order = np.lexsort((later, earlier))
-        earlier, later = earlier[order], later[order]
-        fresh = np.concatenate(([True], (earlier[1:] != earlier[:-1]) | (later[1:] != later[:-1])))
-        pairs = [(doc_ids[a >> 32], a & 0xFFFFFFFF, doc_ids[b >> 32], b & 0xFFFFFFFF)
-                 for a, b in zip(earlier[fresh].tolist(), later[fresh].tolist())]
+    # The whole run at once, as arrays (SignatureTable): the band keys of
+    # every shard collide together (a bucket lives in one shard, and a pair
+    # found in several shards is kept once, counted once per shard as
+    # FindCandidatePairs counts them), and verification scores every pair in
+    # bulk before the runs grow per article pair.
+    table = signature_table(list(signatures.values()))
+    earlier, later, shard_pairs = table_pairs(table, settings.shards)
     clock.lap('candidates')
-    edges = verify_in_memory(signatures, pairs, settings.policy)
+    keys = table.node_keys()
+    key_rank = key_ranks(table, keys)
+    edges, edge_earlier, edge_later = verify_table(table, earlier, later, settings.policy, keys, key_rank)
     clock.lap('verify')
-    labels = connected_components((e.earlier, e.later) for e in edges)
+    nodes, roots = table_components(key_rank, edge_earlier, edge_later)
+    labels = dict(zip([keys[r] for r in nodes], [keys[r] for r in roots]))
     clock.lap('clusters')
-    # Every node and cluster is looked up several times below: parse and
-    # hash each once (labels hold every node, canonical ones included).
-    parse = {node: parse_node_key(node) for node in labels}.__getitem__
-    canonical = {root: canonical_of(root) for root in set(labels.values())}.__getitem__
-    doc_labels = dict(labels_by_doc(labels.items(), parse))
-    members: Dict[str, list] = {}
-    for node, root in labels.items():
-        doc_id = parse(node)[0]
-        members.setdefault(root, []).append((doc_id, doc_id in current))
-    doc_edges = dict(edges_by_doc(edges, parse))
+    doc_ids, indexes = table.doc_ids, table.indexes.tolist()
+    node_doc = table.doc[nodes].tolist()
+    parse = None
+    if with_matches:
+        parse = dict(zip(labels, zip([doc_ids[d] for d in node_doc],
+                                     [indexes[r] for r in nodes.tolist()]))).__getitem__
+    canonical_of_root = {}
+    root_rows = np.sort(roots)
+    root_rows = root_rows[np.concatenate(([True], root_rows[1:] != root_rows[:-1]))[:len(root_rows)]]
+    for r, d in zip(root_rows.tolist(), table.doc[root_rows].tolist()):
+        doc_id = doc_ids[d]
+        canonical_passage = passage_id(doc_id, indexes[r])
+        canonical_of_root[keys[r]] = ('c-' + hashlib.blake2b(canonical_passage.encode('utf-8'), digest_size=10).hexdigest(),
+                                      doc_id, canonical_passage)
+    canonical = canonical_of_root.__getitem__
+    doc_labels: Dict[str, list] = {}
+    for (node, root), d in zip(labels.items(), node_doc):
+        doc_labels.setdefault(doc_ids[d], []).append((node, root))
+    doc_edges = _edges_by_doc(edges, table.doc[edge_earlier], table.doc[edge_later], doc_ids)
     result = ReuseResult(edges=edges, signatures=current, candidate_pairs=shard_pairs,
                          doc_labels=doc_labels, doc_edges=doc_edges)
     for doc_id in current if with_matches else ():
         result.matches[doc_id] = passage_matches(doc_id, doc_labels.get(doc_id, ()),
                                                  edges_to_wire(doc_edges.get(doc_id, ())),
                                                  parse, canonical)
-    result.clusters = sorted((c for c in (build_cluster(r, m, canonical) for r, m in members.items()) if c),
-                             key=lambda c: c.cluster_id)
+    result.clusters = _table_clusters(table, current, nodes, roots, canonical_of_root, keys)
     clock.lap('apply')
     return result
+
+
+def _edges_by_doc(edges: Sequence[ReuseEdge], earlier_docs: np.ndarray, later_docs: np.ndarray,
+                  doc_ids: Sequence[str]) -> Dict[str, list]:
+    """`edges_by_doc` as a dict, given the article of each edge's two nodes
+    (positions in `doc_ids`): each article's edges in order, the articles in
+    the order edges_by_doc meets them."""
+    n = len(edges)
+    if not n:
+        return {}
+    number = np.arange(n, dtype=np.int64)
+    other = earlier_docs != later_docs
+    code = np.sort(np.concatenate((earlier_docs * n + number, (later_docs * n + number)[other])))
+    doc, edge = code // n, code % n
+    starts = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
+    ends = np.concatenate((starts[1:], [len(code)]))
+    first_edge = edge[starts].tolist()
+    docs = doc[starts].tolist()
+    slices = dict(zip(docs, zip(starts.tolist(), ends.tolist())))
+    # articles by their first edge; two met in the same edge in the order of the set edges_by_doc makes
+    by_first: Dict[int, list] = {}
+    for d, e in zip(docs, first_edge):
+        by_first.setdefault(e, []).append(d)
+    edge_list = edge.tolist()
+    out: Dict[str, list] = {}
+    for e in sorted(by_first):
+        group = by_first[e]
+        if len(group) > 1:
+            a, b = int(earlier_docs[e]), int(later_docs[e])
+            position = {doc_ids[a]: a, doc_ids[b]: b}
+            group = [position[name] for name in {doc_ids[a], doc_ids[b]}]
+        for d in group:
+            first, last = slices[d]
+            out[doc_ids[d]] = [edges[k] for k in edge_list[first:last]]
+    return out
+
+
+def table_components(key_rank: np.ndarray, earlier: np.ndarray, later: np.ndarray):
+    """`connected_components` of edges given as rows (`key_rank`: the rank
+    of every row's node key, key_ranks): (nodes, roots) as row arrays, the
+    nodes in the order connected_components lists them (first seen, earlier
+    before later of each edge), each with the smallest node key of its component."""
+    ends = np.empty(2 * len(earlier), np.int64)
+    ends[0::2], ends[1::2] = earlier, later
+    if not len(ends):
+        return ends, ends
+    ordered = np.sort(ends)
+    distinct = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    # slot order = node key order
+    by_key = np.argsort(key_rank[distinct])
+    slot_of = np.empty(len(distinct), np.int64)
+    slot_of[by_key] = np.arange(len(distinct))
+    row_of_slot = distinct[by_key]
+    a = slot_of[np.searchsorted(distinct, earlier)]
+    b = slot_of[np.searchsorted(distinct, later)]
+    label = np.arange(len(distinct))
+    while True:
+        smaller = np.minimum(label[a], label[b])
+        np.minimum.at(label, a, smaller)
+        np.minimum.at(label, b, smaller)
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label[a], label[b]):
+            break
+    slots = slot_of[np.searchsorted(distinct, ends)]
+    first = np.zeros(len(ends), bool)
+    # first appearance of every node, in edge order
+    order = np.argsort(slots, kind='stable')
+    lead = np.concatenate(([True], slots[order][1:] != slots[order][:-1]))
+    first[order[lead]] = True
+    node_slots = slots[first]
+    return row_of_slot[node_slots], row_of_slot[label[node_slots]]
+
+
+def _table_clusters(table, current, nodes: np.ndarray, roots: np.ndarray, canonical: dict,
+                    keys: Sequence[str]) -> List[Cluster]:
+    """`build_cluster` for every component (nodes with their roots, as rows),
+    sorted by cluster_id."""
+    if not len(nodes):
+        return []
+    doc_ids = table.doc_ids
+    in_run = np.array([doc_id in current for doc_id in doc_ids], bool)
+    code = np.sort(roots * len(doc_ids) + table.doc[nodes])
+    code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+    root_of, member = code // len(doc_ids), code % len(doc_ids)
+    starts = np.flatnonzero(np.concatenate(([True], root_of[1:] != root_of[:-1])))
+    ends = np.concatenate((starts[1:], [len(code)]))
+    any_current = np.add.reduceat(in_run[member].astype(np.int64), starts) > 0
+    starts, ends = starts[any_current], ends[any_current]
+    root_rows = root_of[starts]
+    dates = {}
+    clusters = []
+    new = object.__new__
+    member_list = member.tolist()
+    name = doc_ids.__getitem__
+    for root_row, d, first, last in zip(root_rows.tolist(), table.doc[root_rows].tolist(),
+                                        starts.tolist(), ends.tolist()):
+        root = keys[root_row]
+        cluster_id, canonical_doc, canonical_passage = canonical[root]
+        date = dates.get(d, dates)
+        if date is dates:
+            date = dates[d] = node_date(root)
+        ids = tuple(map(name, member_list[first:last]))
+        cluster = new(Cluster)   # Cluster(...) without the frozen dataclass's __init__
+        cluster.__dict__.update(cluster_id=cluster_id, canonical_doc_id=canonical_doc,
+                                canonical_passage_id=canonical_passage, size=len(ids),
+                                doc_ids=ids, first_published=date)
+        clusters.append(cluster)
+    clusters.sort(key=lambda c: c.cluster_id)
+    return clusters
 
 
 class _StepClock:

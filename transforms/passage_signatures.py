@@ -365,3 +365,97 @@ def shingle_overlap(a: np.ndarray, b: np.ndarray) -> Tuple[float, float]:
     found = np.searchsorted(b, a)
     shared = int(np.count_nonzero(b[np.minimum(found, len(b) - 1)] == a))
     return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
+
+
+@dataclass
+class SignatureTable:
+    """A whole run's signatures as one set of arrays, for the steps that
+    flag a run held in memory in numpy instead of per article. Articles in
+    doc_id order, their rows one after the other: article d owns rows
+    base[d]:base[d + 1]. Shingle and word sets stay where they are in one
+    concatenation of every article's arrays (starts and sizes per row)."""
+    signatures: list              # DocSignature, by doc_id
+    doc_ids: list
+    base: np.ndarray              # int64 (docs + 1,)
+    doc: np.ndarray               # int64 (rows,): the article of each row
+    indexes: np.ndarray           # int64 (rows,): passage index of each row
+    n_words: np.ndarray           # int64 (rows,)
+    shingle_start: np.ndarray     # int64 (rows,)
+    shingle_size: np.ndarray      # int64 (rows,)
+    shingles: np.ndarray          # uint64
+    word_start: np.ndarray        # int64 (rows,)
+    word_size: np.ndarray         # int64 (rows,)
+    words: np.ndarray             # uint64
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    def node_keys(self) -> List[str]:
+        """The node key of every row."""
+        keys = []
+        for s in self.signatures:
+            prefix = node_prefix(s.published_date, s.doc_id, s.first_seen)
+            keys.extend([f'{prefix}{index:06d}' for index in s.indexes.tolist()])   # indexed_node_key
+        return keys
+
+
+def signature_table(signatures: Sequence[DocSignature]) -> SignatureTable:
+    """The SignatureTable of some articles' signatures (distinct doc_ids)."""
+    signatures = sorted(signatures, key=lambda s: s.doc_id)
+    sizes = np.array([len(s) for s in signatures], np.int64)
+    base = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+
+    def column(get, dtype):
+        parts = [np.asarray(get(s), dtype) for s in signatures]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+    def sets(offsets_of, values_of):
+        shift = np.cumsum([0] + [len(values_of(s)) for s in signatures])[:-1].astype(np.int64)
+        start = column(lambda s: offsets_of(s)[:-1], np.int64) + np.repeat(shift, sizes)
+        size = column(lambda s: np.diff(offsets_of(s)), np.int64)
+        return start, size, column(values_of, np.uint64)
+
+    shingle_start, shingle_size, shingles = sets(lambda s: s.offsets, lambda s: s.shingles)
+    word_start, word_size, words = sets(lambda s: s.word_offsets, lambda s: s.words)
+    return SignatureTable(signatures, [s.doc_id for s in signatures], base,
+                          np.repeat(np.arange(len(signatures), dtype=np.int64), sizes),
+                          column(lambda s: s.indexes, np.int64), column(lambda s: s.n_words, np.int64),
+                          shingle_start, shingle_size, shingles, word_start, word_size, words)
+
+
+def shared_counts(values: np.ndarray, start: np.ndarray, size: np.ndarray, rows_a: np.ndarray, rows_b: np.ndarray,
+                  chunk: int = 4_000_000) -> np.ndarray:
+    """|set(rows_a[k]) & set(rows_b[k])| for every k, where row r's set is the
+    sorted unique values[start[r]:start[r] + size[r]] (a SignatureTable's
+    shingles or words). Every b set goes into one sorted array keyed by
+    (pair, high 32 bits of the value); each value of an a set is looked up
+    there and compared in full (values sharing their high bits inside one set
+    are rare: those are scanned one by one)."""
+    out = np.zeros(len(rows_a), np.int64)
+    size_a, size_b = size[rows_a], size[rows_b]
+    total = np.cumsum(size_a + size_b)
+    first = 0
+    while first < len(rows_a):
+        last = int(np.searchsorted(total, (total[first - 1] if first else 0) + chunk, side='right'))
+        last = min(max(last, first + 1), len(rows_a))
+        part = slice(first, last)
+        pairs = np.arange(last - first, dtype=np.uint64)
+        a = values[_spans(start[rows_a[part]], size_a[part])]
+        b = values[_spans(start[rows_b[part]], size_b[part])]
+        owner_a = np.repeat(pairs, size_a[part])
+        key_a = (owner_a << np.uint64(32)) | (a >> np.uint64(32))
+        key_b = (np.repeat(pairs, size_b[part]) << np.uint64(32)) | (b >> np.uint64(32))
+        if len(b):
+            position = np.minimum(np.searchsorted(key_b, key_a), len(b) - 1)
+            near = key_b[position] == key_a
+            hit = near & (b[position] == a)
+            for k in np.flatnonzero(near & ~hit).tolist():
+                p = int(position[k]) + 1
+                while p < len(b) and key_b[p] == key_a[k]:
+                    if b[p] == a[k]:
+                        hit[k] = True
+                        break
+                    p += 1
+            out[part] = np.bincount(owner_a[hit].astype(np.int64), minlength=last - first)
+        first = last
+    return out
