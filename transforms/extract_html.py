@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
+import inspect
 import json
 import re
 from copy import copy, deepcopy
@@ -45,9 +47,11 @@ import trafilatura  # noqa: F401  (import order: settings before core)
 from lxml import etree
 from lxml.html import HtmlElement
 from htmldate import find_date
+from trafilatura import core as traf_core
 from trafilatura import metadata as traf_meta
 from trafilatura.core import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor, set_date_params
+from trafilatura import utils as traf_utils
 from trafilatura.utils import line_processing, load_html
 
 from transforms.author_search import find_author
@@ -553,6 +557,94 @@ LIBXML_MAX_DEPTH = 256
 _AT_DEPTH_LIMIT = '/*' * (LIBXML_MAX_DEPTH - 1)
 
 
+#: what `_load_html` replicates: trafilatura 2.3's load_html for a str, its repair and fallback
+#: parse, and the characters its repair deletes; any other text: use trafilatura's function
+_LOAD_HTML_REPLICATED = '18bb46e8b8d90f428e57d13e2a4211a647ebe942'
+LOAD_HTML_REPLICATES_INSTALLED = hashlib.sha1((
+    inspect.getsource(traf_utils.load_html) + inspect.getsource(traf_utils.repair_faulty_html)
+    + inspect.getsource(traf_utils.fromstring_bytes) + traf_utils.INVALID_XML_CHARS.pattern
+).encode()).hexdigest() == _LOAD_HTML_REPLICATED
+#: the characters INVALID_XML_CHARS matches ([\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff])
+_INVALID_XML_CHARS = tuple(chr(c) for c in (*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20))) + ('\ufffe', '\uffff')
+
+
+def _load_html(html: str) -> Optional[HtmlElement]:
+    """`trafilatura.utils.load_html(html)` for a page without the control
+    characters its repair step deletes (nearly every page), minus that step:
+    its `INVALID_XML_CHARS.sub` scans the whole page with the regex engine,
+    while looking for each character with `in` is a fast C search (about a
+    third of the time). Any other page or input, or another trafilatura
+    version, goes to trafilatura's own function."""
+    if (not LOAD_HTML_REPLICATES_INSTALLED or not isinstance(html, str)
+            or any(ch in html for ch in _INVALID_XML_CHARS)):
+        return load_html(html)
+    # the rest is load_html (decode_file returns a str as is) and repair_faulty_html
+    # after its INVALID_XML_CHARS.sub, which would delete nothing here
+    beginning = html[:50].lower()
+    check_flag = traf_utils.is_dubious_html(beginning)
+    if 'doctype' in beginning:
+        firstline, _, rest = html.partition('\n')
+        html = traf_utils.DOCTYPE_TAG.sub('', firstline, count=1) + '\n' + rest
+    for line in html[:4096].splitlines()[:4]:
+        if '<html' in line and line.endswith('/>'):
+            html = traf_utils.FAULTY_HTML.sub(r'\1>', html, count=1)
+            break
+    tree = None
+    fallback_parse = False
+    try:
+        tree = traf_utils.fromstring(html, parser=traf_utils.HTML_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree = traf_utils.fromstring_bytes(html)
+        fallback_parse = True
+    except Exception as err:  # pragma: no cover
+        traf_utils.LOGGER.error('lxml parsing failed: %s', err)
+    if (tree is None or len(tree) < 1) and not fallback_parse:
+        tree = traf_utils.fromstring_bytes(html)
+    if tree is not None and check_flag is True and len(tree) < 2:
+        traf_utils.LOGGER.error('parsed tree length: %s, wrong data type or not valid HTML', len(tree))
+        tree = None
+    return tree
+
+
+#: what `_bare_extraction_in_place` replicates: trafilatura 2.3's bare_extraction; another
+#: version: `HtmlExtractor._run` calls trafilatura's function (on a copy, as before)
+_BARE_EXTRACTION_REPLICATED = '256616fcd1f1ee5973f39f3b8b549b11a22d3785'
+BARE_EXTRACTION_REPLICATES_INSTALLED = hashlib.sha1(
+    inspect.getsource(traf_core.bare_extraction).encode()).hexdigest() == _BARE_EXTRACTION_REPLICATED
+
+
+def _extracts_in_place(options: Extractor) -> bool:
+    """Whether `_bare_extraction_in_place` is `bare_extraction` for these
+    options: the installed version is the one replicated, and none of the
+    options whose steps it leaves out is set (the extractor's are not)."""
+    return (BARE_EXTRACTION_REPLICATES_INSTALLED and not options.lang and not options.with_metadata
+            and not options.only_with_metadata and not options.dedup and not options.max_tree_size
+            and not options.comments and options.format == 'python')
+
+
+def _bare_extraction_in_place(tree: HtmlElement, options: Extractor):
+    """`bare_extraction(tree, options=options)` on the tree itself rather than
+    the copy bare_extraction makes of a tree it is given (the extraction
+    prunes the tree; copying a whole page costs a few milliseconds). For the options `_extracts_in_place` accepts, the
+    rest of bare_extraction is what remains here: the extraction cascade, the
+    minimum size check and the python-format output."""
+    try:
+        postbody, temp_text, _, temp_comments = traf_core.trafilatura_sequence(
+            tree, options, options.url or None)   # `options.url or document.url`, document.url is None
+        if len(temp_text) < options.min_output_size and len(temp_comments) < options.min_output_comm_size:
+            traf_core.LOGGER.debug('text and comments not long enough: %s %s %s',
+                                   len(temp_text), len(temp_comments), options.source)
+            raise ValueError
+    except (TypeError, ValueError):
+        traf_core.LOGGER.warning('discarding data: %s', options.source)
+        return None
+    document = traf_core.Document()
+    document.text = traf_core.xmltotxt(postbody, options.formatting)
+    document.raw_text = document.text
+    document.body = postbody
+    return document
+
+
 class TrafilaturaMetadata:
     """trafilatura's metadata of a page, as `trafilatura.metadata.extract_metadata`
     works it out, one field at a time and only when asked for.
@@ -668,20 +760,34 @@ class HtmlExtractor:
         self.second_passes = 0   # pages that needed the second pass (for evals)
 
     # -- helpers
-    def _run(self, tree, options, url):
+    def _run(self, tree, options, url, in_place: bool = False):
+        """trafilatura's body of the page; `in_place`: on `tree` itself, which
+        is pruned (the caller no longer needs it), rather than on a copy."""
         opts = copy(options)
         opts.url = url
         opts.source = url
         try:
+            if in_place and _extracts_in_place(opts):
+                return _bare_extraction_in_place(tree, opts)
             return bare_extraction(tree, options=opts)
         except Exception:  # trafilatura raises on odd trees; treat as empty
             return None
+
+    def _reload(self, html: str) -> HtmlElement:
+        """The tree `extract` starts from (parsed, container unhidden) once
+        more, for a second extraction: the first one pruned it. Parsing again
+        is dearer than a copy, but only the few pages that need a second pass
+        pay for it, where a copy kept for it would cost every page."""
+        tree = _load_html(html)
+        if self._unhide:
+            unhide_main_container(tree)
+        return tree
 
     def extract(self, html: str, url: Optional[str] = None) -> HtmlPage:
         if not html or not html.strip():
             return HtmlPage('', HeaderFields(), url)
         try:
-            tree = load_html(html)
+            tree = _load_html(html)
         except Exception:
             tree = None
         if tree is None:
@@ -697,22 +803,50 @@ class HtmlExtractor:
         scan = _scan_body(tree, title_hint, max_date)
         if self._unhide:
             unhide_main_container(tree)
-        doc = self._run(tree, self._options, url)
+        # The tree's metadata is read before the body is extracted, so that the
+        # extraction can work on the tree itself (it prunes what it is given)
+        # instead of a copy of the whole page. trafilatura's metadata is only a
+        # fallback, and only for a page it found a body in: without a body the
+        # header is worked out again without it (what it reads of the tree,
+        # `pub`, is kept).
+        pub = _published_date(pm, tree, max_date)
+        try:
+            header = self._header(pm, pub, TrafilaturaMetadata(tree, url, self._date_params), url, max_date, scan)
+        except Exception as exc:   # raised below if there is a body, as it was when read after it
+            header = exc
+        doc = self._run(tree, self._options, url, in_place=True)
         text = _doc_text(doc, self._trim)
 
         if self._second_pass:
             if len(text) < self.SMALL_SHARE * scan.text_len:
                 self.second_passes += 1
-                doc2 = self._run(tree, self._balanced_options, url)
+                doc2 = self._run(self._reload(html), self._balanced_options, url, in_place=True)
                 text2 = _doc_text(doc2, self._trim)
                 if len(text2) > self.LONGER * len(text):
                     text = text2
                     if doc is None:
                         doc = doc2
 
-        # ---- metadata
-        # trafilatura's metadata is only a fallback, and only for a page it found a body in
-        meta = TrafilaturaMetadata(tree, url, self._date_params) if doc is not None else _NoMetadata()
+        if doc is None:
+            header = self._header(pm, pub, _NoMetadata(), url, max_date, scan)
+        elif isinstance(header, Exception):
+            raise header
+        title, published, source, authors, publisher, page_url = header
+
+        paras = _paragraphs(text)
+        if self._trim:
+            paras = cut_consent_tail(paras)
+        if paras and title and _norm(paras[0]) == _norm(title):
+            paras = paras[1:]
+        body = '\n\n'.join(paras)
+        fields = HeaderFields(title=title or None, published_date=published, date_source=source,
+                              authors=authors, publisher=publisher or None)
+        return HtmlPage(body, fields, url or page_url)
+
+    def _header(self, pm: _PageMeta, pub, meta, url, max_date, scan: '_Scan') -> tuple:
+        """(title, published date, date source, authors, publisher, page URL)
+        from the page's metadata `pm`, its metadata publication date `pub`,
+        trafilatura's metadata `meta` and the body scan."""
         site_names = []
         publisher = pm.meta.get('og:site_name')
         if not publisher:
@@ -734,7 +868,7 @@ class HtmlExtractor:
                 site_names.extend([host, host.rsplit('.', 1)[0]])
 
         title = self._title(pm, meta, site_names)
-        published, source = self._date(pm, tree, meta, page_url, max_date, scan)
+        published, source = self._date(pm, pub, meta, page_url, max_date, scan)
         authors = _jsonld_authors(pm)
         if not authors and meta.author:
             authors = split_authors(meta.author.split(';'))
@@ -746,15 +880,7 @@ class HtmlExtractor:
                     if authors:
                         break
 
-        paras = _paragraphs(text)
-        if self._trim:
-            paras = cut_consent_tail(paras)
-        if paras and title and _norm(paras[0]) == _norm(title):
-            paras = paras[1:]
-        body = '\n\n'.join(paras)
-        fields = HeaderFields(title=title or None, published_date=published, date_source=source,
-                              authors=authors, publisher=publisher or None)
-        return HtmlPage(body, fields, url or page_url)
+        return title, published, source, authors, publisher, page_url
 
     def _title(self, pm: _PageMeta, meta: TrafilaturaMetadata, site_names) -> Optional[str]:
         cands = []
@@ -781,7 +907,7 @@ class HtmlExtractor:
                 return h
         return strip_site_suffix(cands[0], site_names)
 
-    def _date(self, pm: _PageMeta, tree, meta: TrafilaturaMetadata, page_url, max_date, scan: '_Scan'):
+    def _date(self, pm: _PageMeta, pub, meta: TrafilaturaMetadata, page_url, max_date, scan: '_Scan'):
         """Publication date, in this order:
         1. the date shown with the headline (not labelled as an update, and
            not also shown there as the update date), when the metadata agrees
@@ -798,8 +924,8 @@ class HtmlExtractor:
         3. the publication date of the structured metadata (JSON-LD, meta,
            microdata) -- it beats modification dates and dates the page
            labels 'Updated';
-        4. without one: a shown update date, htmldate's date, a URL date."""
-        pub = _published_date(pm, tree, max_date)
+        4. without one: a shown update date, htmldate's date, a URL date.
+        `pub` is `_published_date` of the page."""
         mods = _modified_dates(pm, max_date)
         def htmldate():   # the costliest fallback: only where the answer depends on it
             return parse_date_value(meta.date, max_date) if meta.date else None
