@@ -193,3 +193,30 @@ def test_run_lengths():
     from transforms.boilerplate_model import _run_lengths
     assert _run_lengths(np.array([1, 1, 0, 1, 0, 0, 0])).tolist() == [2, 2, 1, 1, 3, 3, 3]
     assert _run_lengths(np.array([], dtype=bool)).tolist() == []
+
+
+def test_gated_and_shared_features_are_the_straightforward_ones():
+    """line_features looks for URLs and second person only where the gates
+    say, and takes the lowered words and their stopword flags from analyse:
+    the same values as searching and looking up every line, word by word."""
+    import dataclasses
+    from transforms.boilerplate_model import _COLUMN, _SECOND_PERSON, _URL_ANY
+    from transforms.split_headers import STOPWORDS
+    pages = [page_text_dump(dev_html(p).decode('utf-8', 'replace')) for p in ('0002', '0007', '0011')]
+    pages.append('Visit https://example.com/a for more\nYou will like www.example.org\nplain text here')
+    for text in pages:
+        a = BoilerplateRules().analyse(text_to_lines(text))
+        words = [w for i in range(len(a.idx)) for w in a.line_words[i]]
+        assert a.low_words == [w.lower() for w in words]
+        assert a.word_is_stopword == [w.lower() in STOPWORDS for w in words]
+        X = line_features(a)
+        texts = [a.texts[i] for i in a.idx]
+        assert X[:, _COLUMN['second_person']].tolist() == [float(bool(_SECOND_PERSON.search(t))) for t in texts]
+        assert X[:, _COLUMN['url_share']].tolist() == [sum(map(len, _URL_ANY.findall(t))) / len(t) for t in texts]
+        # the units' quality from the counted stopwords is the quality from the words
+        rules = BoilerplateRules()
+        for u, t in a.unit_text.items():
+            w = tuple(w for i in a.idx if a.unit_of[i] == u for w in a.line_words[a.idx.index(i)])
+            assert rules._quality(t, a.foreign, w) == rules._quality(
+                t, a.foreign, w, sum(x.lower() in STOPWORDS for x in w))
+    assert any(X[:, _COLUMN['url_share']]) and any(X[:, _COLUMN['second_person']])

@@ -489,3 +489,35 @@ def test_image_credit_gate_is_blind_to_whitespace():
     from transforms.strip_boilerplate import _IMG_CREDIT_GATED
     assert _IMG_CREDIT_GATED.required
     assert not any(c.isspace() for w in _IMG_CREDIT_GATED.required for c in w)
+
+
+@pytest.mark.parametrize('lines', [GATE_LINES, 'real'], ids=['alternatives', 'dev-and-seed-lines'])
+def test_one_scan_opens_the_gates_each_pattern_would(lines):
+    """_hard_reason asks one GateScan of the line instead of every gate: its
+    bits are what each pattern's own gate says, line for line; the scans for
+    longer lines answer for the patterns asked at their length, and only them."""
+    from transforms.pattern_gates import case_folded
+    from transforms.strip_boilerplate import _GATE_LIMIT, _GATE_SCAN, _GATE_SCANS, _GATE_WORD_LIMITS
+    lines = _real_lines() if lines == 'real' else GATE_LINES
+    opened_any = 0
+    for t in lines:
+        low = case_folded(t)
+        may = [p.may_match(low) for p in _GATE_SCAN.patterns]
+        opened = _GATE_SCAN.scan(low)
+        assert [bool(opened & _GATE_SCAN.bit(p)) for p in _GATE_SCAN.patterns] == may, t
+        opened_any |= opened
+        for limit, scan in zip(_GATE_WORD_LIMITS, _GATE_SCANS):
+            opened = scan.scan(low)
+            assert [bool(opened & _GATE_SCAN.bit(p)) for p in _GATE_SCAN.patterns] == [
+                m and _GATE_LIMIT[p] >= limit for p, m in zip(_GATE_SCAN.patterns, may)], (limit, t)
+    assert opened_any == (1 << len(_GATE_SCAN.patterns)) - 1
+
+
+def test_gate_scan_finds_overlapping_and_nested_strings():
+    from transforms.pattern_gates import GatedPattern, GateScan, _trie_pattern
+    # the longest string that starts at a position, and every shorter one inside it
+    assert re.findall('(?=(' + _trie_pattern(['ab', 'abc', 'b', 'bcd']) + '))', 'abcd') == ['abc', 'bcd']
+    patterns = [GatedPattern(re.compile(p)) for p in (r'subscri\w+', r'\bscribe\b', r'save|ave', r'\d+')]
+    scan = GateScan(patterns)
+    for low in ('subscribe', 'scribe', 'sharesave', 'xx', '', 'subscriber saves 5'):
+        assert [bool(scan.scan(low) & scan.bit(p)) for p in patterns] == [p.may_match(low) for p in patterns], low

@@ -47,7 +47,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from transforms.pattern_gates import case_folded
+from transforms.pattern_gates import GatedPattern, case_folded
 from transforms.records import Cut, Line
 from transforms.split_headers import STOPWORDS, _words
 from transforms.strip_boilerplate import (HARD_REASONS, BoilerplateRules, RuleAnalysis, _SECOND_PERSON,
@@ -66,6 +66,8 @@ _COMMENT_META = re.compile(
     r'\(score:|^\s*@\w+')
 _SENTENCE_END = re.compile(r'[.!?…](?:["”’\')\]]*)(?:\s|$)')
 _NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
+_NEIGHBOUR_KEYS = ('log_chars', 'stopword_density', 'rules_keep', 'ends_sentence', 'hard_any')
+_SECOND_PERSON_GATED = GatedPattern(_SECOND_PERSON)
 
 
 def feature_names() -> list:
@@ -79,7 +81,7 @@ def feature_names() -> list:
               'lines_to_kept_before', 'lines_to_kept_after', 'chars_to_kept_before', 'chars_to_kept_after']
     names += [f'kept_share_w{w}' for w in _WINDOWS] + [f'good_share_w{w}' for w in _WINDOWS]
     names += [f'{k}_{o:+d}' for o in _NEIGHBOURS
-              for k in ('log_chars', 'stopword_density', 'rules_keep', 'ends_sentence', 'hard_any')]
+              for k in _NEIGHBOUR_KEYS]
     names += ['doc_log_lines', 'doc_log_chars', 'doc_kept_share', 'foreign']
     names += ['in_main_region', 'lines_to_main_region', 'main_region_share', 'short_run', 'good_run',
               'title_known', 'after_title', 'lines_from_title']
@@ -100,7 +102,7 @@ _QUALITY_COLUMN = {q: _COLUMN[f'quality_{q}'] for q in _QUALITY}
 # by (a str method or the feature's own pattern), the first time a character
 # is seen, so a count is the same as counting character by character.
 _DIGIT, _ALNUM, _SPACE, _SENT_PUNCT_CHAR, _SEPARATOR, _QUOTE_CHAR, _COMMA, _CLASSIFIED = (1 << b for b in range(8))
-_CHAR_CLASS = np.zeros(0x110000, dtype='<u2')      # code point -> class bits; 0: not seen yet
+_CHAR_CLASS = np.zeros(0x110000, dtype=np.uint8)   # code point -> class bits; 0: not seen yet
 
 
 def _char_class(ch: str) -> int:
@@ -111,7 +113,7 @@ def _char_class(ch: str) -> int:
 
 def _char_class_counts(texts: list) -> np.ndarray:
     """Per text (none empty), how many of its characters are in each class:
-    an (n, 16) integer array, column b counting the characters with bit b."""
+    an (n, 8) integer array, column b counting the characters with bit b."""
     joined = ''.join(texts)
     codes = np.frombuffer(joined.encode('utf-32-le', 'surrogatepass'), dtype='<u4')
     classes = _CHAR_CLASS[codes]
@@ -120,7 +122,7 @@ def _char_class_counts(texts: list) -> np.ndarray:
         for c in np.unique(codes[unseen]).tolist():
             _CHAR_CLASS[c] = _char_class(chr(c))
         classes = _CHAR_CLASS[codes]
-    bits = np.unpackbits(classes.view(np.uint8).reshape(len(classes), 2), axis=1, bitorder='little')
+    bits = np.unpackbits(classes.reshape(len(classes), 1), axis=1, bitorder='little')
     starts = np.cumsum([0] + [len(t) for t in texts[:-1]])
     return np.add.reduceat(bits, starts, axis=0, dtype=np.int64)
 
@@ -194,9 +196,9 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     nw = np.array(word_counts, dtype=np.float64)
     # the article's words in one list, each with the line it is in
     flat_words = list(chain.from_iterable(words))
-    low_words = list(map(str.lower, flat_words))
+    low_words = a.low_words                 # lowered, and looked up, by analyse
     line_of_word = np.repeat(np.arange(n), word_counts)
-    is_stopword = np.fromiter(map(STOPWORDS.__contains__, low_words), dtype=bool, count=len(low_words))
+    is_stopword = np.array(a.word_is_stopword, dtype=bool)
     word_lengths = np.fromiter(map(len, flat_words), dtype=np.int64, count=len(flat_words))
     sw = _share(_per_line_sum(line_of_word, is_stopword, n), nw)
     ends = _found(_SENT_FINAL, texts)
@@ -226,11 +228,19 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
     X[:, col['digit_share']] = _class_column(char_counts, _DIGIT) / chars
     X[:, col['punct_share']] = (chars - _class_column(char_counts, _ALNUM)
                                 - _class_column(char_counts, _SPACE)) / chars
-    # most lines hold no URL: look for one only where its required text is
-    url_chars = [sum(map(len, _URL_ANY.findall(t))) if _URL_ANY_GATED.may_match(case_folded(t)) else 0
-                 for t in texts]
-    X[:, col['url_share']] = np.array(url_chars, dtype=np.float64) / chars
-    X[:, col['second_person']] = _found(_SECOND_PERSON, texts)
+    # The URL and second-person patterns are searched only where their gate
+    # strings are: most lines (most articles) hold none. The lines are folded
+    # for the gates in one go: folding the joined text folds each line alike
+    # (but for Greek final sigmas, in no gate string), and no gate string
+    # holds the newline that joins them.
+    folded = case_folded('\n'.join(texts))
+    if _URL_ANY_GATED.may_match(folded):
+        url_chars = [sum(map(len, _URL_ANY.findall(t))) if _URL_ANY_GATED.may_match(low) else 0
+                     for t, low in zip(texts, folded.split('\n'))]
+        X[:, col['url_share']] = np.array(url_chars, dtype=np.float64) / chars
+    if _SECOND_PERSON_GATED.may_match(folded):
+        X[:, col['second_person']] = [_SECOND_PERSON_GATED.search(t, low) is not None
+                                      for t, low in zip(texts, folded.split('\n'))]
     X[:, col['all_caps']] = list(map(str.isupper, texts))
     X[:, col['ends_colon']] = [t.endswith(':') for t in texts]
     X[:, col['separators']] = _class_column(char_counts, _SEPARATOR)
@@ -277,14 +287,15 @@ def line_features(a: RuleAnalysis, title: Optional[Cut] = None) -> np.ndarray:
         X[:, col[f'kept_share_w{w}']] = (ck[hi] - ck[lo] - kept_chars) / denom
         X[:, col[f'good_share_w{w}']] = (cg[hi] - cg[lo] - good_chars) / denom
 
-    own = {'log_chars': X[:, col['log_chars']], 'stopword_density': sw, 'rules_keep': keep,
-           'ends_sentence': ends, 'hard_any': hard_any}
+    # the neighbours' values: the line's own ones, shifted, -1.0 past either
+    # end; an offset's columns are side by side, in _NEIGHBOUR_KEYS order
+    own = (X[:, col['log_chars']], sw, keep, ends, hard_any)        # _NEIGHBOUR_KEYS
+    reach = max(map(abs, _NEIGHBOURS))
+    padded = np.full((n + 2 * reach, len(own)), -1.0)
+    padded[reach:reach + n] = np.column_stack(own)
     for o in _NEIGHBOURS:
-        src = pos + o
-        valid = (src >= 0) & (src < n)
-        srci = np.clip(src, 0, n - 1).astype(int)
-        for k, v in own.items():
-            X[:, col[f'{k}_{o:+d}']] = np.where(valid, v[srci], -1.0)
+        first = col[f'{_NEIGHBOUR_KEYS[0]}_{o:+d}']
+        X[:, first:first + len(own)] = padded[reach + o:reach + o + n]
 
     X[:, col['doc_log_lines']] = math.log1p(n)
     X[:, col['doc_log_chars']] = math.log1p(total)

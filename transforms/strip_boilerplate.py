@@ -19,16 +19,18 @@ rules alone remain as `--boilerplate rules`. Anything with a
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import math
 import re
 from collections import Counter
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Optional, Protocol, Sequence
 
 import apache_beam as beam
 
-from transforms.pattern_gates import GatedPattern, case_folded
+from transforms.pattern_gates import GatedPattern, GateScan, case_folded
 from transforms.records import Cut, Draft, HeaderFields, Line
 from transforms.split_headers import (_IMG_CREDIT, STOPWORDS, _is_image_credit, _norm_ws, _words,
                                       looks_like_name, split_headers)
@@ -177,6 +179,29 @@ def _is_plain_prose(t: str, n_words: int) -> bool:
     return sd >= 0.2 and not _ADDRESSES_READER.search(t)
 
 
+# Every gate _hard_reason may ask about, answered by one scan of the line:
+# bit k of `_GATE_SCAN.scan(low)` is set when pattern k may match.
+_GATE_SCAN = GateScan([_URL_ANY_GATED, _IMG_CREDIT_GATED, _CAPTION_SELF_GATED]
+                      + [g for _, _, strong, weak in _GATED_DETECTORS for g in (strong, weak) if g is not None])
+# A pattern is only asked about in lines of up to so many words (_GATE_LIMIT):
+# longer lines (most of an HTML extractor's paragraphs) are scanned for fewer
+# gates' strings. _GATE_SCANS[k] answers for the patterns whose limit is
+# _GATE_WORD_LIMITS[k] or more: the scan for a line of n words is the first
+# whose limit is n or more.
+_GATE_LIMIT = {_URL_ANY_GATED: math.inf, _IMG_CREDIT_GATED: math.inf, _CAPTION_SELF_GATED: 80,
+               **{strong: max_words for _, max_words, strong, _ in _GATED_DETECTORS},
+               **{weak: 4 for _, _, _, weak in _GATED_DETECTORS if weak is not None}}
+_GATE_WORD_LIMITS = sorted(set(_GATE_LIMIT.values()))
+_GATE_SCANS = [GateScan(_GATE_SCAN.patterns, [p for p in _GATE_SCAN.patterns if _GATE_LIMIT[p] >= limit])
+               for limit in _GATE_WORD_LIMITS]
+_URL_BIT, _IMG_CREDIT_BIT, _CAPTION_BIT = map(_GATE_SCAN.bit, (_URL_ANY_GATED, _IMG_CREDIT_GATED, _CAPTION_SELF_GATED))
+#: _GATED_DETECTORS with their gates' bits: (reason, max_words, strong, its bit,
+#: weak or None, its bit or 0)
+_SCANNED_DETECTORS = [(reason, max_words, strong.pattern, _GATE_SCAN.bit(strong),
+                       weak.pattern if weak is not None else None, _GATE_SCAN.bit(weak) if weak is not None else 0)
+                      for reason, max_words, strong, weak in _GATED_DETECTORS]
+
+
 @functools.lru_cache(maxsize=16384)
 def _hard_reason(t: str, n_words: int) -> Optional[str]:
     """The line's own evidence of boilerplate (a URL, a credit, a call to
@@ -184,17 +209,18 @@ def _hard_reason(t: str, n_words: int) -> Optional[str]:
     one of its pages: cached per process."""
     if _URL_ONLY.match(t):
         return 'url'
-    low = case_folded(t)
-    urls = _URL_ANY.findall(t) if _URL_ANY_GATED.may_match(low) else ()
+    opened = _GATE_SCANS[bisect.bisect_left(_GATE_WORD_LIMITS, n_words)].scan(case_folded(t))
+    urls = _URL_ANY.findall(t) if opened & _URL_BIT else ()
     if urls and sum(len(u) for u in urls) > 0.5 * len(t):
         return 'url'
-    if _IMG_CREDIT_GATED.may_match(low) and _is_image_credit(t):
+    if opened & _IMG_CREDIT_BIT and _is_image_credit(t):
         return 'image_credit'
-    if n_words <= 80 and _CAPTION_SELF_GATED.search(t, low):
+    if n_words <= 80 and opened & _CAPTION_BIT and _CAPTION_SELF.search(t):
         return 'caption'
     plain = None        # worked out only for a line some detector fires on: most lines have none
-    for reason, max_words, strong, weak in _GATED_DETECTORS:
-        if (n_words <= max_words and strong.search(t, low)) or (weak is not None and n_words <= 4 and weak.search(t, low)):
+    for reason, max_words, strong, strong_bit, weak, weak_bit in _SCANNED_DETECTORS:
+        if (n_words <= max_words and opened & strong_bit and strong.search(t)) \
+                or (n_words <= 4 and opened & weak_bit and weak.search(t)):
             if reason not in _PROSE_EXEMPT:
                 if plain is None:
                     plain = _is_plain_prose(t, n_words)
@@ -224,6 +250,10 @@ class RuleAnalysis:
     # per non-empty line (`idx` order), its words: the model's features count
     # them again, and splitting every line anew costs as much as the counting
     line_words: list
+    # the words of all lines in a row, lowered, and whether each is a
+    # stopword: the rules and the model's features both go by them
+    low_words: list
+    word_is_stopword: list
 
 
 def split_by_reasons(lines: Sequence[Line], reasons: Sequence[Optional[str]]) -> tuple:
@@ -285,11 +315,16 @@ class BoilerplateRules:
         idx = [i for i in range(n_all) if texts[i]]          # non-empty lines
         out = [None] * n_all
         if not idx:
-            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, {}, {}, out, False, [])
+            return RuleAnalysis(texts, [ln.index for ln in lines], idx, {}, {}, {}, {}, {}, {}, {}, out, False, [],
+                                [], [])
         line_words = [_words(texts[i]) for i in idx]
         nwords = dict(zip(idx, map(len, line_words)))
         all_words = list(map(str.lower, chain.from_iterable(line_words)))
-        sw_total = sum(map(STOPWORDS.__contains__, all_words))
+        is_stopword = list(map(STOPWORDS.__contains__, all_words))
+        sw_total = sum(is_stopword)
+        # per line, how many of its words are stopwords (for the units' quality)
+        bounds = list(accumulate(map(len, line_words), initial=0))
+        stops_of = {i: sum(is_stopword[b:e]) for i, b, e in zip(idx, bounds, bounds[1:])}
         foreign = len(all_words) >= 30 and sw_total / max(1, len(all_words)) < 0.15
 
         # 1. hard evidence of the line itself
@@ -350,7 +385,7 @@ class BoilerplateRules:
             else:
                 m = members[u]
                 uw = words_of[u] if len(m) == 1 else tuple(chain.from_iterable(map(words_of.__getitem__, m)))
-                cls[u] = self._quality(utext[u], foreign, uw)
+                cls[u] = self._quality(utext[u], foreign, uw, sum(map(stops_of.__getitem__, m)))
         if not any(c == 'good' for c in cls.values()):
             for u in units:
                 if cls[u] == 'neargood':
@@ -380,7 +415,7 @@ class BoilerplateRules:
                 out[i] = r
         unit_of = {i: u for u in units for i in members[u]}
         return RuleAnalysis(texts, [ln.index for ln in lines], idx, hard, unit_of, uhard, utext, unw, cls, final,
-                            out, foreign, line_words)
+                            out, foreign, line_words, all_words, is_stopword)
 
     def reasons_for(self, analysis: 'RuleAnalysis', keep_units: dict) -> list:
         """Per line, the reason to give for cutting it when another judge
@@ -404,11 +439,14 @@ class BoilerplateRules:
     def _same_block(lines, a, b) -> bool:
         return lines[b].index - lines[a].index == 1
 
-    def _quality(self, t: str, foreign: bool, words: tuple) -> str:
-        """`words`: _words(t), which analyse has from the unit's lines."""
+    def _quality(self, t: str, foreign: bool, words: tuple, stopwords: Optional[int] = None) -> str:
+        """`words`: _words(t), which analyse has from the unit's lines;
+        `stopwords`: how many of them are stopwords, if it has counted them."""
         n = len(t)
         w = words
-        sd = (sum(map(STOPWORDS.__contains__, map(str.lower, w))) / len(w)) if w else 0.0
+        if stopwords is None:
+            stopwords = sum(map(STOPWORDS.__contains__, map(str.lower, w)))
+        sd = (stopwords / len(w)) if w else 0.0
         has_punct = bool(_SENT_PUNCT.search(t))
         sd_good = foreign or sd >= self.good_stopwords
         if sd_good and ((n >= self.good_chars and has_punct) or
