@@ -107,6 +107,45 @@ def rows_of(signature: DocSignature, indexes: np.ndarray) -> Tuple[np.ndarray, n
     return rows, found
 
 
+def grow_runs(strong: dict, weak: dict, n_source: int, n_later: int, in_step, neighbour) -> dict:
+    """verify_source's steps 2 and 3 for one pair of articles: the matched
+    (row in source, row in later) pairs -> (Jaccard, containment), grown
+    from the `strong` passed pairs to their neighbours while `neighbour(ni,
+    nj)` gives a match (None: none) and `in_step(ni, nj, step)` holds, then
+    from the `weak` (short) pairs next to a matched passage, until none is
+    added. Runs grow in the order of `strong` (the order of a set: the
+    answer can depend on it, a passage joins one run only)."""
+    matched = dict(strong)
+
+    def grow():
+        frontier = list(matched)
+        used_source, used_later = {i for i, _ in matched}, {j for _, j in matched}
+        while frontier:
+            i, j = frontier.pop()
+            for step in (1, -1):
+                ni, nj = i + step, j + step
+                if not (0 <= ni < n_source and 0 <= nj < n_later) or ni in used_source or nj in used_later:
+                    continue
+                if not in_step(ni, nj, step):
+                    continue
+                value = neighbour(ni, nj)
+                if value is not None:
+                    matched[ni, nj] = value
+                    used_source.add(ni)
+                    used_later.add(nj)
+                    frontier.append((ni, nj))
+
+    grow()
+    while True:
+        near = {j + d for _, j in matched for d in (-1, 1)}
+        supported = {key: value for key, value in weak.items() if key not in matched and key[1] in near}
+        if not supported:
+            break
+        matched.update(supported)
+        grow()
+    return matched
+
+
 def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tuple[int, int]],
                   policy: VerifyPolicy = VerifyPolicy()) -> List[ReuseEdge]:
     """The verified edges between one earlier article and a later one.
@@ -132,36 +171,17 @@ def verify_source(later: DocSignature, source: DocSignature, pairs: Iterable[Tup
                                                  shorts[passed].tolist()):
         (weak if short else strong)[i, j] = (jaccard, containment)
 
-    matched = dict(strong)
     source_indexes, later_indexes = source.indexes.tolist(), later.indexes.tolist()
-    n_source, n_later = len(source_indexes), len(later_indexes)
 
-    def grow():
-        frontier = list(matched)
-        used_source, used_later = {i for i, _ in matched}, {j for _, j in matched}
-        while frontier:
-            i, j = frontier.pop()
-            for step in (1, -1):
-                ni, nj = i + step, j + step
-                if not (0 <= ni < n_source and 0 <= nj < n_later) or ni in used_source or nj in used_later:
-                    continue
-                if source_indexes[ni] != source_indexes[i] + step or later_indexes[nj] != later_indexes[j] + step:
-                    continue   # a passage without words lies between: not in step
-                jaccard, containment = neighbour_similarity(source, ni, later, nj, policy)
-                if jaccard is not None:
-                    matched[ni, nj] = (jaccard, containment)
-                    used_source.add(ni)
-                    used_later.add(nj)
-                    frontier.append((ni, nj))
+    def in_step(ni, nj, step):   # no passage without words lies between
+        return (source_indexes[ni] == source_indexes[ni - step] + step
+                and later_indexes[nj] == later_indexes[nj - step] + step)
 
-    grow()
-    while True:
-        near = {j + d for _, j in matched for d in (-1, 1)}
-        supported = {key: value for key, value in weak.items() if key not in matched and key[1] in near}
-        if not supported:
-            break
-        matched.update(supported)
-        grow()
+    def neighbour(ni, nj):
+        jaccard, containment = neighbour_similarity(source, ni, later, nj, policy)
+        return None if jaccard is None else (jaccard, containment)
+
+    matched = grow_runs(strong, weak, len(source_indexes), len(later_indexes), in_step, neighbour)
     ordered = sorted(matched.items())
     earlier_nodes = source.node_keys([i for (i, _), _ in ordered])
     later_nodes = later.node_keys([j for (_, j), _ in ordered])
@@ -429,35 +449,15 @@ def verify_table(table: SignatureTable, earlier: np.ndarray, later: np.ndarray,
                     (weak if short else strong)[i, j] = (jaccard, containment)
         source_base, later_base = base[source_doc], base[later_doc]
         n_source, n_later = base[source_doc + 1] - source_base, base[later_doc + 1] - later_base
-        matched = dict(strong)
 
-        def grow():
-            frontier = list(matched)
-            used_source, used_later = {i for i, _ in matched}, {j for _, j in matched}
-            while frontier:
-                i, j = frontier.pop()
-                for step in (1, -1):
-                    ni, nj = i + step, j + step
-                    if not (0 <= ni < n_source and 0 <= nj < n_later) or ni in used_source or nj in used_later:
-                        continue
-                    ri, rj = source_base + ni, later_base + nj
-                    if index_list[ri] != index_list[ri - step] + step or index_list[rj] != index_list[rj - step] + step:
-                        continue
-                    value = near.get(ri * n_rows + rj)   # every neighbour in step that matches
-                    if value is not None:
-                        matched[ni, nj] = value
-                        used_source.add(ni)
-                        used_later.add(nj)
-                        frontier.append((ni, nj))
+        def in_step(ni, nj, step, source_base=source_base, later_base=later_base):
+            ri, rj = source_base + ni, later_base + nj
+            return index_list[ri] == index_list[ri - step] + step and index_list[rj] == index_list[rj - step] + step
 
-        grow()
-        while True:
-            near_later = {j + d for _, j in matched for d in (-1, 1)}
-            supported = {key: value for key, value in weak.items() if key not in matched and key[1] in near_later}
-            if not supported:
-                break
-            matched.update(supported)
-            grow()
+        def neighbour(ni, nj, source_base=source_base, later_base=later_base):   # every in-step match, computed ahead
+            return near.get((source_base + ni) * n_rows + later_base + nj)
+
+        matched = grow_runs(strong, weak, n_source, n_later, in_step, neighbour)
         for (i, j), (jaccard, containment) in matched.items():
             slow_a.append(source_base + i)
             slow_b.append(later_base + j)
