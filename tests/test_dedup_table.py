@@ -11,8 +11,8 @@ import pytest
 
 from bench.wire_corpus import build_wire_corpus, prepare_pool
 from tests.conftest import DEV
-from transforms.candidate_pairs import band_blocks, key_ranks, ranked_pairs, table_pairs
-from transforms.flag_duplicates import (SIGN_BATCH, DedupSettings, build_cluster, edges_by_doc,
+from transforms.candidate_pairs import SIGN_BATCH, band_blocks, key_ranks, ranked_pairs, table_pairs
+from transforms.flag_duplicates import (DedupSettings, build_cluster, edges_by_doc,
                                         labels_by_doc, passage_matches, reuse_of_signatures, sign_doc,
                                         table_components)
 from transforms.passage_signatures import (PassageSignatures, parse_node_key, shared_counts, shingle_overlap,

@@ -26,6 +26,7 @@ from transforms.passage_signatures import DocSignature, SignatureTable, node_pre
 
 NAMESPACE = 'news_ingest'
 DEFAULT_SHARDS = 64
+SIGN_BATCH = 512   # signed articles per batch on their way to the shards (at most)
 
 
 @dataclass
@@ -326,7 +327,7 @@ class FindCandidatePairs(beam.PTransform):
 
         return (
             signatures
-            | 'Batch' >> beam.BatchElements(min_batch_size=16, max_batch_size=512)
+            | 'Batch' >> beam.BatchElements(min_batch_size=16, max_batch_size=SIGN_BATCH)
             | 'ToShards' >> beam.FlatMap(lambda batch: band_blocks(batch, shards).items())
             | 'GroupByShard' >> beam.GroupByKey()
             | 'Collide' >> beam.FlatMap(find)

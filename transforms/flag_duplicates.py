@@ -40,17 +40,16 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import apache_beam as beam
 import numpy as np
 
-from transforms.candidate_pairs import (DEFAULT_SHARDS, FindCandidatePairs, band_blocks, key_ranks,  # noqa: F401
-                                       ranked_pairs, table_pairs)
+from transforms.candidate_pairs import DEFAULT_SHARDS, FindCandidatePairs, key_ranks, table_pairs
 from transforms.passage_signatures import (DocSignature, PassageSignatures, SignatureParams,  # noqa: F401
                                            node_published_date, normalize_passage, parse_node_key,
                                            signature_table)
 from transforms.records import Article, Cluster, ClusterBatch, DocPassages, PassageMatch
 from transforms.reuse_clusters import (DEFAULT_ROUNDS, IN_MEMORY_EDGES, TOO_LARGE, ListsUpTo, ResolveClusters,
-                                      ShardOf, connected_components, pass_if)
+                                      ShardOf, pass_if)
 from transforms.split_passages import passage_id
 from transforms.verify_candidates import (ReuseEdge, VerifyCandidates, VerifyPolicy, edges_from_wire,
-                                          edges_to_wire, verify_in_memory, verify_table)  # noqa: F401
+                                          edges_to_wire, verify_table)
 
 NAMESPACE = 'news_ingest'
 
@@ -59,7 +58,6 @@ NAMESPACE = 'news_ingest'
 # neighbour of a copied passage from the same source.
 MIN_PASSAGE_WORDS = SignatureParams.min_words
 CLUSTER_BATCH = 5_000   # Cluster rows per element of the 'clusters' output
-SIGN_BATCH = 512   # articles per batch on their way to the shards (BatchElements' largest batch)
 #: a run of at most this many articles (with the dedup index's entries) is
 #: flagged in one element by `detect_reuse` (about 75 KB an article at its
 #: peak: 1.9 GB for 25,000 wire-reuse articles); larger runs take the sharded steps
@@ -89,7 +87,12 @@ def node_date(node: str) -> Optional[datetime.date]:
 def canonical_of(root: str) -> Tuple[str, str, str]:
     """(cluster_id, canonical doc_id, canonical passage_id) of a cluster's
     canonical node. Cached: every copy in a cluster asks for its canonical."""
-    doc_id, index = parse_node_key(root)
+    return cluster_identity(*parse_node_key(root))
+
+
+def cluster_identity(doc_id: str, index: int) -> Tuple[str, str, str]:
+    """(cluster_id, doc_id, passage_id) of the cluster whose canonical passage
+    is passage `index` of article `doc_id`."""
     canonical_passage = passage_id(doc_id, index)
     cluster_id = 'c-' + hashlib.blake2b(canonical_passage.encode('utf-8'), digest_size=10).hexdigest()
     return cluster_id, doc_id, canonical_passage
@@ -287,10 +290,7 @@ def reuse_of_signatures(current: Dict[str, DocSignature], settings: DedupSetting
     root_rows = np.sort(roots)
     root_rows = root_rows[np.concatenate(([True], root_rows[1:] != root_rows[:-1]))[:len(root_rows)]]
     for r, d in zip(root_rows.tolist(), table.doc[root_rows].tolist()):
-        doc_id = doc_ids[d]
-        canonical_passage = passage_id(doc_id, indexes[r])
-        canonical_of_root[keys[r]] = ('c-' + hashlib.blake2b(canonical_passage.encode('utf-8'), digest_size=10).hexdigest(),
-                                      doc_id, canonical_passage)
+        canonical_of_root[keys[r]] = cluster_identity(doc_ids[d], indexes[r])
     canonical = canonical_of_root.__getitem__
     doc_labels: Dict[str, list] = {}
     for (node, root), d in zip(labels.items(), node_doc):

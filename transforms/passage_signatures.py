@@ -339,6 +339,13 @@ def shingle_overlaps(a: DocSignature, rows_a: np.ndarray, b: DocSignature, rows_
     values, pair = values[order], pair[order]
     twice = (values[1:] == values[:-1]) & (pair[1:] == pair[:-1])
     shared = np.bincount(pair[1:][twice], minlength=len(rows_a))
+    return overlap_ratios(shared, size_a, size_b)
+
+
+def overlap_ratios(shared: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """(Jaccard, containment of the smaller in the larger) arrays of set pairs
+    from their sizes and shared counts, as shingle_overlap computes them (0
+    when a set is empty)."""
     smaller = np.minimum(size_a, size_b)
     empty = smaller == 0
     jaccard = np.where(empty, 0.0, shared / np.maximum(size_a + size_b - shared, 1))
@@ -394,8 +401,7 @@ class SignatureTable:
         """The node key of every row."""
         keys = []
         for s in self.signatures:
-            prefix = node_prefix(s.published_date, s.doc_id, s.first_seen)
-            keys.extend([f'{prefix}{index:06d}' for index in s.indexes.tolist()])   # indexed_node_key
+            keys.extend(s.node_keys(range(len(s))))
         return keys
 
 

@@ -31,7 +31,8 @@ import apache_beam as beam
 
 import numpy as np
 
-from transforms.passage_signatures import DocSignature, SignatureTable, shared_counts, shingle_overlap, shingle_overlaps
+from transforms.passage_signatures import (DocSignature, SignatureTable, overlap_ratios, shared_counts,
+                                           shingle_overlap, shingle_overlaps)
 
 NAMESPACE = 'news_ingest'
 
@@ -231,15 +232,6 @@ def verify_in_memory(signatures: Dict[str, DocSignature], pairs: Iterable[Tuple[
     return edges
 
 
-def _ratios(shared: np.ndarray, size_a: np.ndarray, size_b: np.ndarray):
-    """(Jaccard, containment) from set sizes, as shingle_overlap computes them."""
-    smaller = np.minimum(size_a, size_b)
-    empty = smaller == 0
-    jaccard = np.where(empty, 0.0, shared / np.maximum(size_a + size_b - shared, 1))
-    containment = np.where(empty, 0.0, shared / np.maximum(smaller, 1))
-    return jaccard, containment
-
-
 def table_neighbours(table: SignatureTable, rows_a: np.ndarray, rows_b: np.ndarray, policy: VerifyPolicy):
     """`neighbour_similarity` of many row pairs of `table` at once:
     (Jaccard, containment, matched) arrays."""
@@ -249,17 +241,32 @@ def table_neighbours(table: SignatureTable, rows_a: np.ndarray, rows_b: np.ndarr
     matched = np.zeros(len(rows_a), bool)
     if len(both):
         shared = shared_counts(table.shingles, table.shingle_start, table.shingle_size, rows_a[both], rows_b[both])
-        j, c = _ratios(shared, sa[both], sb[both])
+        j, c = overlap_ratios(shared, sa[both], sb[both])
         ok = (j >= policy.min_jaccard) | (c >= policy.min_containment)
         jaccard[both[ok]], containment[both[ok]], matched[both[ok]] = j[ok], c[ok], True
     rest = np.flatnonzero(~matched)
     if len(rest):
         wa, wb = table.word_size[rows_a[rest]], table.word_size[rows_b[rest]]
         shared = shared_counts(table.words, table.word_start, table.word_size, rows_a[rest], rows_b[rest])
-        j, c = _ratios(shared, wa, wb)
+        j, c = overlap_ratios(shared, wa, wb)
         ok = j >= policy.min_word_jaccard
         jaccard[rest[ok]], containment[rest[ok]], matched[rest[ok]] = j[ok], c[ok], True
     return jaccard, containment, matched
+
+
+def next_in_step(table: SignatureTable, a: np.ndarray, b: np.ndarray, step: int):
+    """The row pairs (a + step, b + step) a run at (a, b) may grow to: both
+    rows exist, in the same articles as a and b, with no passage without
+    words between (`grow`'s in-step test, vectorized): (positions in a and
+    b of the pairs kept, their next rows on the a side, on the b side)."""
+    n_rows = len(table)
+    na, nb = a + step, b + step
+    kept = np.flatnonzero((na >= 0) & (na < n_rows) & (nb >= 0) & (nb < n_rows))
+    a, b, na, nb = a[kept], b[kept], na[kept], nb[kept]
+    doc, indexes = table.doc, table.indexes
+    ok = ((doc[na] == doc[a]) & (doc[nb] == doc[b])
+          & (indexes[na] == indexes[a] + step) & (indexes[nb] == indexes[b] + step))
+    return kept[ok], na[ok], nb[ok]
 
 
 def _grow_apart(table: SignatureTable, n_groups: int, group_of_pair, passed, shorts, earlier, later,
@@ -272,7 +279,6 @@ def _grow_apart(table: SignatureTable, n_groups: int, group_of_pair, passed, sho
     (slow: the other groups, edges of these as (earlier rows, later rows,
     jaccards, containments), unordered)."""
     n_rows = len(table)
-    doc, indexes = table.doc, table.indexes
     seeds = np.flatnonzero(passed)
     seed_group = group_of_pair[seeds]
     slow = np.zeros(n_groups, bool)
@@ -305,12 +311,8 @@ def _grow_apart(table: SignatureTable, n_groups: int, group_of_pair, passed, sho
             ca, cb, cg = frontier
             added = []
             while len(ca):
-                na, nb = ca + step, cb + step
-                ok = (na >= 0) & (na < n_rows) & (nb >= 0) & (nb < n_rows)
-                ca, cb, cg, na, nb = ca[ok], cb[ok], cg[ok], na[ok], nb[ok]
-                ok = ((doc[na] == doc[ca]) & (doc[nb] == doc[cb])
-                      & (indexes[na] == indexes[ca] + step) & (indexes[nb] == indexes[cb] + step))
-                ca, cb, cg, na, nb = ca[ok], cb[ok], cg[ok], na[ok], nb[ok]
+                kept, na, nb = next_in_step(table, ca, cb, step)
+                cg = cg[kept]
                 code = na * n_rows + nb
                 at = np.minimum(np.searchsorted(near_code, code), max(len(near_code) - 1, 0))
                 ok = (near_code[at] == code) if len(near_code) else np.zeros(len(code), bool)
@@ -361,7 +363,7 @@ def verify_table(table: SignatureTable, earlier: np.ndarray, later: np.ndarray,
     if not len(earlier):
         return empty
     shared = shared_counts(table.shingles, table.shingle_start, table.shingle_size, earlier, later)
-    jaccards, containments = _ratios(shared, table.shingle_size[earlier], table.shingle_size[later])
+    jaccards, containments = overlap_ratios(shared, table.shingle_size[earlier], table.shingle_size[later])
     passed = (jaccards >= policy.min_jaccard) | (containments >= policy.min_containment)
     shorts = np.minimum(table.n_words[earlier], table.n_words[later]) < policy.context_words
     seeds = np.flatnonzero(passed)
@@ -378,12 +380,7 @@ def verify_table(table: SignatureTable, earlier: np.ndarray, later: np.ndarray,
     for step in (1, -1):
         a, b = earlier[seeds], later[seeds]
         while len(a):
-            na, nb = a + step, b + step
-            ok = (na >= 0) & (na < n_rows) & (nb >= 0) & (nb < n_rows)
-            a, b, na, nb = a[ok], b[ok], na[ok], nb[ok]
-            ok = ((doc[na] == doc[a]) & (doc[nb] == doc[b])
-                  & (indexes[na] == indexes[a] + step) & (indexes[nb] == indexes[b] + step))
-            na, nb = na[ok], nb[ok]
+            _, na, nb = next_in_step(table, a, b, step)
             if not len(na):
                 break
             jaccard, containment, matched = table_neighbours(table, na, nb, policy)
