@@ -15,7 +15,7 @@ COPY pipeline ./pipeline
 COPY transforms ./transforms
 COPY schemas ./schemas
 RUN pip install --no-cache-dir -c constraints.txt . \
-    && python -c "import pipeline.graph, transforms.extract_html, transforms.detect_language"
+    && python -c "import pipeline.graph, transforms.html.extract_html, transforms.text.detect_language"
 
 # The SDK image's boot program stays the entry point: it starts the Beam worker.
 ENTRYPOINT ["/opt/apache/beam/boot"]

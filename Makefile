@@ -89,7 +89,7 @@ browser:
 eval: $(STAMP)
 	$(PY) bench/eval.py --data '$(DEV_DATA)'
 
-# Re-train transforms/boilerplate_model.json on text dumps of the dev pages' tune part.
+# Re-train transforms/text/boilerplate_model.json on text dumps of the dev pages' tune part.
 train-boilerplate: $(STAMP)
 	$(PY) bench/train_boilerplate.py --data '$(DEV_DATA)'
 

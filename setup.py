@@ -31,7 +31,7 @@ setup(
     python_requires='>=3.10',
     packages=find_packages(include=['pipeline', 'pipeline.*', 'transforms', 'transforms.*', 'schemas', 'schemas.*']),
     # the trained boilerplate model ships with the code, so workers need no download
-    package_data={'transforms': ['boilerplate_model.json']},
+    package_data={'transforms.text': ['boilerplate_model.json']},
     include_package_data=True,
     install_requires=pinned_requirements(),
     # gs:// input/output and Dataflow: pip install '.[gcp]'; s3://: '.[aws]'.

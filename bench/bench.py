@@ -32,7 +32,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,9 +73,9 @@ sys.path.insert(0, '.')
 from bench.eval import load_pages
 from bench.wire_corpus import build_wire_corpus
 from pathlib import Path
-from transforms.flag_duplicates import detect_reuse
-from transforms.records import DocPassages
-from transforms.split_passages import split_passages
+from transforms.reuse.flag_duplicates import detect_reuse
+from transforms.common.records import DocPassages
+from transforms.text.split_passages import split_passages
 n = int(sys.argv[2])
 corpus = build_wire_corpus([gt['main_content'] for _, _, gt in load_pages(Path(sys.argv[1]))], n, seed=0)
 docs = [DocPassages(a, split_passages(a.doc_id, a.text)) for a in corpus.articles]
@@ -91,7 +90,7 @@ before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 # Cost per article: dedup beside language detection, same articles, same process.
 DEDUP_COST = DEDUP_SETUP + r'''
-from transforms.detect_language import LanguageDetector
+from transforms.text.detect_language import LanguageDetector
 detector = LanguageDetector()
 detector.detect(docs[0].article.text)
 start = time.perf_counter()
@@ -107,7 +106,7 @@ print(json.dumps({'articles': n, 'language_ms': 1000 * language / n, 'dedup_ms':
 # Scaling: the dedup stage alone, with its steps timed and the process's peak memory.
 ARTICLES_PER_SHARD = 400
 DEDUP_SCALE = DEDUP_SETUP + f'ARTICLES_PER_SHARD = {ARTICLES_PER_SHARD}\n' + r'''
-from transforms.flag_duplicates import DedupSettings
+from transforms.reuse.flag_duplicates import DedupSettings
 # Shards grow with the corpus, as --dedup-shards would on a cluster: a shard
 # keeps the same size (and memory) whatever the corpus size.
 shards = 64
@@ -157,7 +156,7 @@ def bench_dedup(args) -> None:
           f'{cost["dedup_ms"] / cost["language_ms"]:>12.2f}')
     sizes = [int(n) for n in args.dedup_sizes.split(',') if n]
     runs = [measure(DEDUP_SCALE, args.data, str(n)) for n in sizes]
-    print(f'\ndedup stage alone at growing corpus sizes (each in a fresh process)')
+    print('\ndedup stage alone at growing corpus sizes (each in a fresh process)')
     steps = list(runs[0]['steps'])
     print(f'{"articles":>9}{"shards":>7}{"passages":>10}{"seconds":>9}{"x time":>8}{"x articles":>11}{"ms/art":>8}'
           f'{"corpus MB":>10}{"peak MB":>9}  ' + ' '.join(f'{s:>10}' for s in steps))

@@ -19,7 +19,7 @@ Duplicate passages (`--path dedup`): builds a synthetic wire-reuse corpus
 from the pages' ground-truth bodies (`bench/wire_corpus.py`: wire stories,
 own articles, reprints with edits, quotes and full reprints, with the truth of
 which text was taken) and scores, by word tokens, the exact-sentence baseline
-and `transforms.flag_duplicates.detect_reuse` (when it exists) on it:
+and `transforms.reuse.flag_duplicates.detect_reuse` (when it exists) on it:
 precision, recall, F1, and recall per edit kind and placement.
 
 `--path both` (the default, what `make eval` runs) runs all three.
@@ -75,10 +75,10 @@ def _init_worker():
     global _EXTRACTOR
     import logging
     logging.disable(logging.CRITICAL)
-    from transforms.extract_html import HtmlExtractor
+    from transforms.html.extract_html import HtmlExtractor
     _EXTRACTOR = HtmlExtractor()
     global _TEXT_MODEL, _TEXT_RULES
-    from transforms.strip_boilerplate import BoilerplateRules, default_classifier
+    from transforms.text.strip_boilerplate import BoilerplateRules, default_classifier
     _TEXT_MODEL, _TEXT_RULES = default_classifier(), BoilerplateRules()
 
 
@@ -99,12 +99,12 @@ def pipeline_article(raw: bytes, source: str, url):
     """The pipeline's own per-page path, without Beam: decode, extract, split
     headers, strip boilerplate, assemble. What `make eval` scores is what the
     job writes."""
-    from transforms.assemble_articles import assemble_article
-    from transforms.decode_records import draft_from_record
-    from transforms.extract_html import extract_draft
-    from transforms.records import RawRecord
-    from transforms.split_headers import split_draft_headers
-    from transforms.strip_boilerplate import strip_draft
+    from transforms.text.assemble_articles import assemble_article
+    from transforms.read.decode_records import draft_from_record
+    from transforms.html.extract_html import extract_draft
+    from transforms.common.records import RawRecord
+    from transforms.text.split_headers import split_draft_headers
+    from transforms.text.strip_boilerplate import strip_draft
     draft = draft_from_record(RawRecord(source, 'html', raw, 'html', url=url))
     return assemble_article(strip_draft(_TEXT_MODEL, split_draft_headers(extract_draft(_EXTRACTOR, draft))))
 
@@ -113,11 +113,11 @@ def pipeline_text_article(raw: bytes, source: str, classifier=None):
     """The pipeline's own path for a text dump, without Beam: decode, split
     headers, strip boilerplate (the trained model unless `classifier` says
     otherwise), assemble."""
-    from transforms.assemble_articles import assemble_article
-    from transforms.decode_records import draft_from_record
-    from transforms.records import RawRecord
-    from transforms.split_headers import split_draft_headers
-    from transforms.strip_boilerplate import strip_draft
+    from transforms.text.assemble_articles import assemble_article
+    from transforms.read.decode_records import draft_from_record
+    from transforms.common.records import RawRecord
+    from transforms.text.split_headers import split_draft_headers
+    from transforms.text.strip_boilerplate import strip_draft
     draft = draft_from_record(RawRecord(source, 'text', raw, 'text'))
     return assemble_article(strip_draft(classifier or _TEXT_MODEL, split_draft_headers(draft)))
 
@@ -350,7 +350,7 @@ def run_dedup(pages, args):
           f'R = taken tokens flagged / taken):')
     print(render_dedup(corpus, results))
     if ours is None:
-        print('\nours: not available (transforms.flag_duplicates.detect_reuse does not exist yet)')
+        print('\nours: not available (transforms.reuse.flag_duplicates.detect_reuse does not exist yet)')
     print()
 
 

@@ -12,7 +12,7 @@ import datetime
 import re
 import unicodedata
 from collections import Counter
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 _WORD = re.compile(r'\w+')
 

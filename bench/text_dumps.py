@@ -2,7 +2,7 @@
 of the page, one block element per line, a blank line around paragraphs (as
 `innerText` gives them), scripts and styles dropped.
 
-This is the input the text path (`transforms/strip_boilerplate.py`) is built
+This is the input the text path (`transforms/text/strip_boilerplate.py`) is built
 for. `make eval` turns each dev page into such a dump to score the text path
 against the page's hand-checked body; the boilerplate model is trained on
 dumps made the same way (`bench/train_boilerplate.py`).

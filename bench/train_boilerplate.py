@@ -1,4 +1,4 @@
-"""Train `BoilerplateModel` (transforms/boilerplate_model.json) on text dumps
+"""Train `BoilerplateModel` (transforms/text/boilerplate_model.json) on text dumps
 of the dev pages.
 
     python bench/train_boilerplate.py [--data DIR] [--out FILE] [--cv-only]
@@ -39,10 +39,10 @@ if str(REPO) not in sys.path:
 from bench.eval import DEFAULT_DATA, is_held_out, load_pages  # noqa: E402
 from bench.scoring import prf_from_counts, tokens  # noqa: E402
 from bench.text_dumps import page_text_dump  # noqa: E402
-from transforms.boilerplate_model import FINAL_REASONS, MODEL_PATH, feature_names, line_features, title_cut  # noqa: E402
-from transforms.recurring_lines import site_of_url as site  # noqa: E402
-from transforms.split_headers import split_headers  # noqa: E402
-from transforms.strip_boilerplate import BoilerplateRules, text_to_lines  # noqa: E402
+from transforms.text.boilerplate_model import FINAL_REASONS, MODEL_PATH, feature_names, line_features, title_cut  # noqa: E402
+from transforms.common.sites import site_of_url as site  # noqa: E402
+from transforms.text.split_headers import split_headers  # noqa: E402
+from transforms.text.strip_boilerplate import BoilerplateRules, text_to_lines  # noqa: E402
 
 
 def label_lines(texts: list, gold: str, window: int = 40) -> np.ndarray:
@@ -227,7 +227,7 @@ def main(argv=None):
     X, y, w = stack(rows)
     clf = make_model(args).fit(X, y, sample_weight=w)
     spec = export(clf, threshold)
-    from transforms.boilerplate_model import TreeEnsemble
+    from transforms.text.boilerplate_model import TreeEnsemble
     mine = TreeEnsemble(spec['trees']).proba(X)
     theirs = clf.predict_proba(X)[:, 1]
     if not np.allclose(mine, theirs, atol=1e-9):

@@ -78,8 +78,8 @@ from functools import cached_property
 from itertools import chain
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
-from transforms.records import Article
-from transforms.split_passages import sentence_spans
+from transforms.common.records import Article
+from transforms.text.split_passages import sentence_spans
 
 Span = Tuple[int, int]
 
@@ -830,8 +830,8 @@ def rank_key(article: Article):
 def exact_sentence_baseline(articles: Sequence[Article], min_words: int = 8) -> Dict[str, List[Span]]:
     """Every sentence (split_passages) whose normalize_passage key, with at
     least `min_words` words, occurred in an earlier-ranked article."""
-    from transforms.flag_duplicates import normalize_passage
-    from transforms.split_passages import split_passages
+    from transforms.reuse.flag_duplicates import normalize_passage
+    from transforms.text.split_passages import split_passages
     seen = set()
     flagged = {}
     for article in sorted(articles, key=rank_key):
@@ -851,14 +851,14 @@ def exact_sentence_baseline(articles: Sequence[Article], min_words: int = 8) -> 
 
 
 def detector_flags(articles: Sequence[Article]) -> Optional[Dict[str, List[Span]]]:
-    """Spans flagged by `transforms.flag_duplicates.detect_reuse`, or None
+    """Spans flagged by `transforms.reuse.flag_duplicates.detect_reuse`, or None
     when that function does not exist (yet)."""
     try:
-        from transforms.flag_duplicates import detect_reuse
+        from transforms.reuse.flag_duplicates import detect_reuse
     except ImportError:
         return None
-    from transforms.records import DocPassages
-    from transforms.split_passages import split_passages
+    from transforms.common.records import DocPassages
+    from transforms.text.split_passages import split_passages
     docs = [DocPassages(a, split_passages(a.doc_id, a.text)) for a in articles]
     result = detect_reuse(docs)
     flagged = {}

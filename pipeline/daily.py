@@ -53,8 +53,8 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
     """Swap each staged table in as the day's partition, then mark the day done."""
     import schemas
     from apache_beam.io.filesystems import FileSystems
-    from transforms.write_tables import _delete_if_exists, move_table, write_file
-    from transforms.write_windows import partition_folder
+    from transforms.write.write_tables import _delete_if_exists, move_table, write_file
+    from transforms.write.write_windows import partition_folder
     day_dir = FileSystems.join(output_root, DAYS_DIR, day.isoformat())
     marker = FileSystems.join(day_dir, '_SUCCESS')
     _delete_if_exists(marker)
@@ -68,7 +68,7 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
 def run_day(day: datetime.date, input_root: str, output_root: str, extra: Sequence[str] = ()) -> dict:
     from apache_beam.io.filesystems import FileSystems
     from pipeline.run import run
-    from transforms.write_tables import STAGING_DIR
+    from transforms.write.write_tables import STAGING_DIR
     staged = FileSystems.join(output_root, STAGING_DIR, f'day-{day.isoformat()}')
     pattern = FileSystems.join(input_root, day.isoformat(), '**')
     LOG.info('day %s: %s -> %s', day, pattern, output_root)

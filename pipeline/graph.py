@@ -5,24 +5,14 @@ from __future__ import annotations
 import apache_beam as beam
 
 from pipeline.options import IngestOptions
-from transforms.assemble_articles import AssembleArticles
-from transforms.decode_records import DecodeRecords
-from transforms.detect_language import DetectLanguage
-from transforms.extract_html import ExtractHtml
-from transforms.dedup_index import ReadDedupIndex, WriteDedupIndex
-from transforms.flag_duplicates import DedupSettings, FlagDuplicatePassages
-from transforms.passage_signatures import SignatureParams
-from transforms.progress import ProgressSettings
-from transforms.ingest_windows import IngestWindows
-from transforms.read_dumps import ReadDumps, ReadFiles
-from transforms.recurring_lines import CutRecurringLines, FindRecurringLines, RecurrencePolicy
-from transforms.split_headers import SplitHeaders
-from transforms.split_passages import SplitPassages
-from transforms.strip_boilerplate import StripBoilerplate
-from transforms.remember_passages import FlagDuplicatesAcrossWindows
-from transforms.watch_dumps import WatchDumps, WatchPolicy
-from transforms.write_tables import WriteTables
-from transforms.write_windows import WriteWindowedTables
+from transforms.common.progress import ProgressSettings
+from transforms.html import ExtractHtml
+from transforms.read import DecodeRecords, IngestWindows, ReadDumps, ReadFiles, WatchDumps, WatchPolicy
+from transforms.reuse import (DedupSettings, FlagDuplicatePassages, FlagDuplicatesAcrossWindows, ReadDedupIndex,
+                              SignatureParams, WriteDedupIndex)
+from transforms.text import (AssembleArticles, CutRecurringLines, DetectLanguage, FindRecurringLines,
+                             RecurrencePolicy, SplitHeaders, SplitPassages, StripBoilerplate)
+from transforms.write import WriteTables, WriteWindowedTables
 
 
 def dedup_settings(options: IngestOptions) -> DedupSettings:

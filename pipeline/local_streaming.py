@@ -33,7 +33,7 @@ from apache_beam.runners.direct.util import TransformResult
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Timestamp
 
-from transforms.watch_dumps import (StopRequest, WatchPolicy, WatchState, idle_too_long,
+from transforms.read.watch_dumps import (StopRequest, WatchPolicy, WatchState, idle_too_long,
                                     list_files, poll_files)
 
 LOG = logging.getLogger(__name__)

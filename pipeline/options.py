@@ -10,14 +10,14 @@ import argparse
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from transforms.read_dumps import (DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_MAX_INLINE_RAW_BYTES, DEFAULT_MAX_RECORD_BYTES,
+from transforms.read.read_dumps import (DEFAULT_MAX_ARTICLE_CHARS, DEFAULT_MAX_INLINE_RAW_BYTES, DEFAULT_MAX_RECORD_BYTES,
                                    INPUT_FORMATS, InputLimits)
-from transforms.candidate_pairs import DEFAULT_SHARDS
-from transforms.flag_duplicates import IN_MEMORY_ARTICLES, MIN_PASSAGE_WORDS
-from transforms.reuse_clusters import DEFAULT_ROUNDS, IN_MEMORY_EDGES
-from transforms.recurring_lines import RecurrencePolicy
-from transforms.ingest_windows import DEFAULT_ALLOWED_LATENESS_MINUTES, DEFAULT_WINDOW_MINUTES
-from transforms.remember_passages import DEFAULT_RETENTION_DAYS
+from transforms.reuse.candidate_pairs import DEFAULT_SHARDS
+from transforms.reuse.flag_duplicates import IN_MEMORY_ARTICLES, MIN_PASSAGE_WORDS
+from transforms.reuse.reuse_clusters import DEFAULT_ROUNDS, IN_MEMORY_EDGES
+from transforms.text.recurring_lines import RecurrencePolicy
+from transforms.read.ingest_windows import DEFAULT_ALLOWED_LATENESS_MINUTES, DEFAULT_WINDOW_MINUTES
+from transforms.reuse.remember_passages import DEFAULT_RETENTION_DAYS
 
 
 class UsageError(Exception):

@@ -340,7 +340,7 @@ def _gather_boilerplate(root: str, top: int) -> dict:
     are not boilerplate), counted by exact text, with their reasons."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    from transforms.split_headers import HEADER_REASONS
+    from transforms.text.split_headers import HEADER_REASONS
     where = ~pc.field('reason').isin(sorted(HEADER_REASONS))
     lines: Dict[str, Counter] = {}
     totals = Counter()
@@ -783,7 +783,7 @@ def render_report_html(report: dict) -> str:
         + bar_list(_ranked_rows(r.get('date_sources', [])), title='articles per date_source')
         + '<h2 style="margin-top:18px">Input format</h2>'
         + bar_list(_ranked_rows(r.get('formats', [])), title='articles per input format') + '</div>'
-        f'<div><h2>Top publishers</h2>'
+        '<div><h2>Top publishers</h2>'
         + bar_list(publisher_rows, title='articles per publisher', label_width=190)
         + f'<p class="note">{_fmt(publishers.get("distinct", 0))} publishers in all</p></div></section>')
 
@@ -896,7 +896,7 @@ def write_report(output: str, summary: dict, runner: Optional[str] = None, scope
     OUTPUT itself (a streaming run's, which are published as they go). A
     report.html that cannot be written is logged and noted in summary.json."""
     from pipeline.run import SUMMARY_PATH, summary_json
-    from transforms.write_tables import join_path, write_file
+    from transforms.write.write_tables import join_path, write_file
     files = report_files(output, summary, runner, scope)
     if REPORT_HTML_PATH in files:
         try:

@@ -18,13 +18,12 @@ from typing import Dict, List, Optional, Sequence
 from pipeline.options import IngestOptions, UsageError, parse_args
 
 LOG = logging.getLogger('pipeline')
-NAMESPACE = 'news_ingest'
 REJECT_COUNTERS = ('rejected_read', 'rejected_decode', 'rejected_extract')
 
 
 def check_inputs(patterns: Sequence[str]) -> int:
     """The number of distinct files the patterns match; UsageError when one matches none."""
-    from transforms.read_dumps import match_pattern, resolve_pattern
+    from transforms.read.read_dumps import match_pattern, resolve_pattern
     files = set()
     for pattern in patterns:
         try:
@@ -53,17 +52,12 @@ def beam_pipeline_options(beam_args: List[str], options: IngestOptions):
 
 
 def counters(result) -> Dict[str, int]:
-    from apache_beam.metrics.metric import MetricsFilter
-    totals: Dict[str, int] = {}
+    from transforms.common.metrics import counter_totals
     try:
-        query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
+        return counter_totals(result)
     except Exception as exc:  # some runners do not report metrics
         LOG.warning('runner reported no metrics: %s', exc)
-        return totals
-    for metric in query['counters']:
-        value = metric.committed if metric.committed is not None else metric.attempted
-        totals[metric.key.metric.name] = totals.get(metric.key.metric.name, 0) + int(value or 0)
-    return totals
+        return {}
 
 
 def summarize(totals: Dict[str, int], seconds: float, output: str) -> dict:
@@ -100,7 +94,7 @@ def check_accounting(summary: dict, staging: str) -> None:
     """Count articles and rejects from the tables the run wrote, not from
     metrics alone, and refuse to publish when records read != articles +
     rejects. A runner that reports no metrics leaves the check undecided."""
-    from transforms.write_tables import join_path, table_rows
+    from transforms.write.write_tables import join_path, table_rows
     articles = table_rows(join_path(staging, 'articles'))
     rejects = table_rows(join_path(staging, 'rejects'))
     if summary['records_read'] == 0 and articles + rejects > 0:
@@ -146,7 +140,7 @@ def report_runner(runner) -> str:
 
 
 def write_summary(output: str, summary: dict) -> None:
-    from transforms.write_tables import join_path, write_file
+    from transforms.write.write_tables import join_path, write_file
     write_file(join_path(output, *SUMMARY_PATH.split('/')), summary_json(summary))
 
 
@@ -160,7 +154,7 @@ def run(argv: Sequence[str]) -> dict:
     if options.streaming:
         return run_streaming(options, beam_args)
     total_files = check_inputs(options.inputs)
-    from transforms.write_tables import check_output_writable, discard_staging, publish_tables, staging_path
+    from transforms.write.write_tables import check_output_writable, discard_staging, publish_tables, staging_path
     problem = check_output_writable(options.output)
     if problem:
         raise UsageError(problem)
@@ -170,7 +164,7 @@ def run(argv: Sequence[str]) -> dict:
     index_staging = None
     run_id = options.run_id or f'{time.strftime("%Y%m%dT%H%M%S")}-{uuid.uuid4().hex[:8]}'
     if options.dedup_index:
-        from transforms.dedup_index import check_index
+        from transforms.reuse.dedup_index import check_index
         problem = check_index(options.dedup_index, dedup_settings(options).params) or check_output_writable(
             options.dedup_index)
         if problem:
@@ -185,7 +179,7 @@ def run(argv: Sequence[str]) -> dict:
              options.output, staging)
     try:
         p = beam.Pipeline(runner=runner, options=pipeline_options)
-        from transforms.progress import ProgressSettings
+        from transforms.common.progress import ProgressSettings
         build_pipeline(p, options, staging, index_staging,
                        ProgressSettings(options.progress_interval, total_files, run_id))
         result = p.run()
@@ -225,16 +219,16 @@ def _clear_staging(*folders: Optional[str]) -> None:
 def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
     """Watch the patterns until --max-idle, Ctrl-C or SIGTERM; each window's
     rows are in OUTPUT as soon as the window closes."""
-    from transforms.write_tables import check_output_writable
+    from transforms.write.write_tables import check_output_writable
     problem = check_output_writable(options.output)
     if problem:
         raise UsageError(problem)
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
     from pipeline.graph import build_streaming_pipeline, dedup_settings
-    from transforms.watch_dumps import StopRequest
+    from transforms.read.watch_dumps import StopRequest
     if options.dedup_index:
-        from transforms.dedup_index import check_index
+        from transforms.reuse.dedup_index import check_index
         problem = check_index(options.dedup_index, dedup_settings(options).params)
         if problem:
             raise UsageError(problem)
@@ -245,7 +239,7 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
         # Beam's own local streaming path cannot run this graph (see pipeline/local_streaming.py).
         from pipeline.local_streaming import LocalStreamingRunner
         runner = LocalStreamingRunner()
-    from transforms.watch_dumps import ledger_paths
+    from transforms.read.watch_dumps import ledger_paths
     already_read = ledger_paths(options.output)
     if already_read:
         LOG.info('skipping %d file(s) an earlier run already ingested into %s (its _inputs ledger)',
@@ -283,7 +277,7 @@ def written_totals(output: str, since: float) -> Dict[str, int]:
     (OUTPUT/_inputs), articles and rejects from their tables. Beam's local
     streaming runner drops some metric updates (measured: 10 of 33 files
     counted), so the summary counts what a reader will find instead."""
-    from transforms.write_windows import read_window_files
+    from transforms.write.write_windows import read_window_files
 
     def tables(table, *columns):
         return read_window_files(output, table, columns, since)
@@ -300,7 +294,7 @@ def written_totals(output: str, since: float) -> Dict[str, int]:
         totals['duplicate_passages'] += sum(table.column('is_duplicate').to_pylist())
     for table in tables('clusters', 'cluster_id'):
         totals['clusters'] += table.num_rows
-    from transforms.split_headers import HEADER_REASONS
+    from transforms.text.split_headers import HEADER_REASONS
     totals['header_lines'] = 0
     for table in tables('boilerplate', 'reason'):
         headers = sum(reason in HEADER_REASONS for reason in table.column('reason').to_pylist())

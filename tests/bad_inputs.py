@@ -11,7 +11,6 @@ import bz2
 import gzip
 import json
 import lzma
-import os
 import random
 from pathlib import Path
 
