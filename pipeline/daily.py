@@ -53,14 +53,14 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
     """Swap each staged table in as the day's partition, then mark the day done."""
     import schemas
     from apache_beam.io.filesystems import FileSystems
-    from transforms.write.write_tables import _delete_if_exists, move_table, write_file
+    from transforms.write.publish import delete_if_exists, move_table, write_file
     from transforms.write.write_windows import partition_folder
     day_dir = FileSystems.join(output_root, DAYS_DIR, day.isoformat())
     marker = FileSystems.join(day_dir, '_SUCCESS')
-    _delete_if_exists(marker)
+    delete_if_exists(marker)
     for table in schemas.TABLES:
         move_table(FileSystems.join(staged, table), partition_folder(output_root, table, day.isoformat()))
-    _delete_if_exists(staged)
+    delete_if_exists(staged)
     write_file(FileSystems.join(day_dir, 'summary.json'), summary_json(summary))
     write_file(marker, b'')
 
@@ -68,7 +68,7 @@ def publish_day(output_root: str, staged: str, day: datetime.date, summary: dict
 def run_day(day: datetime.date, input_root: str, output_root: str, extra: Sequence[str] = ()) -> dict:
     from apache_beam.io.filesystems import FileSystems
     from pipeline.run import run
-    from transforms.write.write_tables import STAGING_DIR
+    from transforms.write.publish import STAGING_DIR
     staged = FileSystems.join(output_root, STAGING_DIR, f'day-{day.isoformat()}')
     pattern = FileSystems.join(input_root, day.isoformat(), '**')
     LOG.info('day %s: %s -> %s', day, pattern, output_root)

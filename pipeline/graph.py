@@ -2,24 +2,19 @@
 happens to a dump between the input glob and the Parquet tables."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import apache_beam as beam
 
 from pipeline.options import IngestOptions
 from transforms.common.progress import ProgressSettings
 from transforms.html import ExtractHtml
-from transforms.read import DecodeRecords, IngestWindows, ReadDumps, ReadFiles, WatchDumps, WatchPolicy
-from transforms.reuse import (DedupSettings, FlagDuplicatePassages, FlagDuplicatesAcrossWindows, ReadDedupIndex,
-                              SignatureParams, WriteDedupIndex)
+from transforms.read import DecodeRecords, IngestWindows, ReadDumps, ReadFiles, WatchDumps, with_raw_kept
+from transforms.reuse import (FlagDuplicatePassages, FlagDuplicatesAcrossWindows, ReadDedupIndex,
+                              WriteDedupIndex)
 from transforms.text import (AssembleArticles, CutRecurringLines, DetectLanguage, FindRecurringLines,
-                             RecurrencePolicy, SplitHeaders, SplitPassages, StripBoilerplate)
+                             SplitHeaders, SplitPassages, StripBoilerplate)
 from transforms.write import WriteTables, WriteWindowedTables
-
-
-def dedup_settings(options: IngestOptions) -> DedupSettings:
-    return DedupSettings(params=SignatureParams(min_words=options.min_passage_words),
-                         shards=options.dedup_shards, rounds=options.dedup_rounds,
-                         in_memory_edges=options.dedup_memory_edges,
-                         in_memory_articles=options.dedup_memory_articles)
 
 
 def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index_staging: str = None,
@@ -28,9 +23,9 @@ def build_pipeline(p: beam.Pipeline, options: IngestOptions, staging: str, index
     records, read_rejects = p | 'ReadDumps' >> ReadDumps(options.inputs, options.limits, progress)
     docs, rejects = clean_articles(records, read_rejects, options)
     earlier_passages = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
-    reuse = docs | 'FlagDuplicatePassages' >> FlagDuplicatePassages(dedup_settings(options), earlier_passages)
+    reuse = docs | 'FlagDuplicatePassages' >> FlagDuplicatePassages(options.dedup, earlier_passages)
     if options.dedup_index:
-        reuse['index'] | 'WriteDedupIndex' >> WriteDedupIndex(index_staging, dedup_settings(options).params)
+        reuse['index'] | 'WriteDedupIndex' >> WriteDedupIndex(index_staging, options.dedup.params)
     return ({'articles': reuse['articles'], 'clusters': reuse['clusters'], 'rejects': rejects}
             | 'WriteTables' >> WriteTables(staging))
 
@@ -42,18 +37,17 @@ def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: 
     write each window's rows to OUTPUT as the window closes (README, "Streaming")."""
     records, read_rejects, ledger = (
         p
-        | 'WatchDumps' >> WatchDumps(options.inputs, WatchPolicy(options.poll_interval, options.max_idle,
-                                                                 already_read))
+        | 'WatchDumps' >> WatchDumps(options.inputs, replace(options.watch, already_read=already_read))
         | 'ReadFiles' >> ReadFiles(options.limits, ledger=True,
                                    progress=ProgressSettings(options.progress_interval, run=str(started))))
-    windows = IngestWindows(options.window_minutes, options.allowed_lateness_minutes)
+    windows = IngestWindows(options.windows)
     records = records | 'IngestWindows' >> windows
     read_rejects = read_rejects | 'RejectWindows' >> windows
     ledger = ledger | 'LedgerWindows' >> windows
     docs, rejects = clean_articles(records, read_rejects, options)
     remembered = p | 'ReadDedupIndex' >> ReadDedupIndex(options.dedup_index) if options.dedup_index else None
     batches = docs | 'FlagDuplicatesAcrossWindows' >> FlagDuplicatesAcrossWindows(
-        dedup_settings(options), options.retention_days * 86400, seed=remembered, seed_seen=started)
+        options.dedup, seed=remembered, seed_seen=started)
     return ({'batches': batches, 'rejects': rejects, 'inputs': ledger}
             | 'WriteWindowedTables' >> WriteWindowedTables(options.output))
 
@@ -65,8 +59,7 @@ def clean_articles(records, read_rejects, options: IngestOptions):
     drafts, decode_rejects = records | 'DecodeRecords' >> DecodeRecords(limits.max_article_chars)
     drafts, html_rejects = drafts | 'ExtractHtml' >> ExtractHtml()
     drafts = drafts | 'SplitHeaders' >> SplitHeaders()
-    recurring = drafts | 'FindRecurringLines' >> FindRecurringLines(
-        RecurrencePolicy(min_docs=options.recurring_min_docs))
+    recurring = drafts | 'FindRecurringLines' >> FindRecurringLines(options.recurrence)
     articles, extract_rejects = (
         drafts
         | 'StripBoilerplate' >> StripBoilerplate(use_model=options.boilerplate == 'model')
@@ -75,5 +68,5 @@ def clean_articles(records, read_rejects, options: IngestOptions):
     docs = articles | 'DetectLanguage' >> DetectLanguage() | 'SplitPassages' >> SplitPassages()
     rejects = ((read_rejects, decode_rejects, html_rejects, extract_rejects)
                | 'AllRejects' >> beam.Flatten()
-               | 'KeepLargeRawByReference' >> beam.Map(lambda r: r.with_raw_kept(limits.max_inline_raw_bytes)))
+               | 'KeepLargeRawByReference' >> beam.Map(with_raw_kept, limits.max_inline_raw_bytes))
     return docs, rejects

@@ -27,7 +27,7 @@ def reject_bytes(row: dict) -> Optional[bytes]:
     by reference. None when neither is available (the file has gone)."""
     if row.get('raw') is not None:
         return row['raw']
-    from transforms.read.read_dumps import read_back
+    from transforms.read.raw_bytes import read_back
     return read_back(row.get('raw_path'), row.get('raw_offset'), row.get('size_bytes') or 0)
 
 

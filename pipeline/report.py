@@ -896,7 +896,7 @@ def write_report(output: str, summary: dict, runner: Optional[str] = None, scope
     OUTPUT itself (a streaming run's, which are published as they go). A
     report.html that cannot be written is logged and noted in summary.json."""
     from pipeline.run import SUMMARY_PATH, summary_json
-    from transforms.write.write_tables import join_path, write_file
+    from transforms.write.publish import join_path, write_file
     files = report_files(output, summary, runner, scope)
     if REPORT_HTML_PATH in files:
         try:

@@ -23,7 +23,7 @@ REJECT_COUNTERS = ('rejected_read', 'rejected_decode', 'rejected_extract')
 
 def check_inputs(patterns: Sequence[str]) -> int:
     """The number of distinct files the patterns match; UsageError when one matches none."""
-    from transforms.read.read_dumps import match_pattern, resolve_pattern
+    from transforms.read.match_inputs import match_pattern, resolve_pattern
     files = set()
     for pattern in patterns:
         try:
@@ -94,7 +94,7 @@ def check_accounting(summary: dict, staging: str) -> None:
     """Count articles and rejects from the tables the run wrote, not from
     metrics alone, and refuse to publish when records read != articles +
     rejects. A runner that reports no metrics leaves the check undecided."""
-    from transforms.write.write_tables import join_path, table_rows
+    from transforms.write.publish import join_path, table_rows
     articles = table_rows(join_path(staging, 'articles'))
     rejects = table_rows(join_path(staging, 'rejects'))
     if summary['records_read'] == 0 and articles + rejects > 0:
@@ -140,7 +140,7 @@ def report_runner(runner) -> str:
 
 
 def write_summary(output: str, summary: dict) -> None:
-    from transforms.write.write_tables import join_path, write_file
+    from transforms.write.publish import join_path, write_file
     write_file(join_path(output, *SUMMARY_PATH.split('/')), summary_json(summary))
 
 
@@ -154,18 +154,18 @@ def run(argv: Sequence[str]) -> dict:
     if options.streaming:
         return run_streaming(options, beam_args)
     total_files = check_inputs(options.inputs)
-    from transforms.write.write_tables import check_output_writable, discard_staging, publish_tables, staging_path
+    from transforms.write.publish import check_output_writable, discard_staging, publish_tables, staging_path
     problem = check_output_writable(options.output)
     if problem:
         raise UsageError(problem)
 
     import apache_beam as beam
-    from pipeline.graph import build_pipeline, dedup_settings
+    from pipeline.graph import build_pipeline
     index_staging = None
     run_id = options.run_id or f'{time.strftime("%Y%m%dT%H%M%S")}-{uuid.uuid4().hex[:8]}'
     if options.dedup_index:
         from transforms.reuse.dedup_index import check_index
-        problem = check_index(options.dedup_index, dedup_settings(options).params) or check_output_writable(
+        problem = check_index(options.dedup_index, options.dedup.params) or check_output_writable(
             options.dedup_index)
         if problem:
             raise UsageError(problem)
@@ -219,17 +219,17 @@ def _clear_staging(*folders: Optional[str]) -> None:
 def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
     """Watch the patterns until --max-idle, Ctrl-C or SIGTERM; each window's
     rows are in OUTPUT as soon as the window closes."""
-    from transforms.write.write_tables import check_output_writable
+    from transforms.write.publish import check_output_writable
     problem = check_output_writable(options.output)
     if problem:
         raise UsageError(problem)
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
-    from pipeline.graph import build_streaming_pipeline, dedup_settings
+    from pipeline.graph import build_streaming_pipeline
     from transforms.read.watch_dumps import StopRequest
     if options.dedup_index:
         from transforms.reuse.dedup_index import check_index
-        problem = check_index(options.dedup_index, dedup_settings(options).params)
+        problem = check_index(options.dedup_index, options.dedup.params)
         if problem:
             raise UsageError(problem)
     pipeline_options = PipelineOptions(beam_args)
@@ -239,15 +239,15 @@ def run_streaming(options: IngestOptions, beam_args: List[str]) -> dict:
         # Beam's own local streaming path cannot run this graph (see pipeline/local_streaming.py).
         from pipeline.local_streaming import LocalStreamingRunner
         runner = LocalStreamingRunner()
-    from transforms.read.watch_dumps import ledger_paths
+    from transforms.write.write_windows import ledger_paths
     already_read = ledger_paths(options.output)
     if already_read:
         LOG.info('skipping %d file(s) an earlier run already ingested into %s (its _inputs ledger)',
                  len(already_read), options.output)
     started = time.time()
     LOG.info('watching %s every %.1f s into %s, %.1f-minute windows%s', ', '.join(options.inputs),
-             options.poll_interval, options.output, options.window_minutes,
-             f', stopping after {options.max_idle:.0f} s idle' if options.max_idle else '; Ctrl-C drains and stops')
+             options.watch.poll_seconds, options.output, options.windows.minutes,
+             f', stopping after {options.watch.max_idle:.0f} s idle' if options.watch.max_idle else '; Ctrl-C drains and stops')
     StopRequest.clear()
     previous = _drain_on_signals(StopRequest.set)
     try:

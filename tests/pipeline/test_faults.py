@@ -29,10 +29,10 @@ from apache_beam.io.filesystems import FileSystems
 
 import schemas
 import transforms.text.split_passages
-import transforms.write.write_tables
+import transforms.write.publish
 from pipeline.run import run
 from tests.conftest import DEV, REPO, SEED_000, SEED_003, dev_html
-from transforms.write.write_tables import BATCH_RUN_ID, STAGING_DIR, SUCCESS_MARKER
+from transforms.write.publish import BATCH_RUN_ID, STAGING_DIR, SUCCESS_MARKER
 
 ENV = {**os.environ, 'PYTHONPATH': str(REPO)}
 DEV_IDS = sorted(p.name.split('.')[0] for p in (DEV / 'html').glob('*.html.gz'))
@@ -214,7 +214,7 @@ class _RenameFailsOnSecondCall(FileSystems):
 def test_publish_failing_midway_leaves_no_success_marker(corpora, clean_small, tmp_path, monkeypatch):
     output = tmp_path / 'out'
     _RenameFailsOnSecondCall.calls = []
-    monkeypatch.setattr(transforms.write.write_tables, 'FileSystems', _RenameFailsOnSecondCall)
+    monkeypatch.setattr(transforms.write.publish, 'FileSystems', _RenameFailsOnSecondCall)
     with pytest.raises(OSError, match='storage went away'):
         run(['--input', str(corpora['small'] / '*'), '--output', str(output), '--quiet'])
     monkeypatch.undo()

@@ -13,7 +13,7 @@ import pytest
 import schemas
 from pipeline.run import main, run
 from tests.conftest import REPO, SEED_000, SEED_003, SEEDS, assert_accounted
-from transforms.write.write_tables import STAGING_DIR, SUCCESS_MARKER
+from transforms.write.publish import STAGING_DIR, SUCCESS_MARKER
 
 
 def read_table(output, table):

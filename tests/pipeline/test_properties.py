@@ -49,9 +49,11 @@ from transforms.read.decode_records import (
     make_doc_id, parse_record_date)
 from transforms.text.detect_language import UNDETERMINED, LanguageDetector
 from transforms.html.extract_html import HtmlExtractor, HtmlPage, HtmlTooDeep, extract_draft
-from transforms.read.read_dumps import (
-    DEFAULT_MAX_RECORD_BYTES, INPUT_FORMATS, format_from_name, jsonl_records, parse_json_line, read_records,
-    sniff_compression, sniff_format)
+from transforms.read.decompress import sniff_compression
+from transforms.read.formats import INPUT_FORMATS, format_from_name, sniff_format
+from transforms.read.jsonl_records import jsonl_records, parse_json_line
+from transforms.read.limits import InputLimits
+from transforms.read.read_dumps import read_records
 from transforms.common.records import FORMATS, Article, Cut, Draft, HeaderFields, Line, RawRecord, Reject
 from transforms.text.recurring_lines import cut_recurring_lines, line_key, source_of
 from transforms.text.split_headers import split_draft_headers
@@ -509,12 +511,12 @@ SUFFIXES = ('', '.gz', '.gzip', '.bz2', '.zst', '.zstd', '.xz', '.lzma', '.GZ')
 file_names = st.builds(lambda stem, ext, comp: stem + ext + comp,
                        st.sampled_from(['/data/file', 'gs://bucket/dir/file', 'file', '/data/a.b/file']),
                        st.sampled_from(EXTENSIONS), st.sampled_from(SUFFIXES))
-record_limits = st.sampled_from([1, 2, 7, 64, 1000, 4096, DEFAULT_MAX_RECORD_BYTES])
+record_limits = st.sampled_from([1, 2, 7, 64, 1000, 4096, InputLimits.max_record_bytes])
 
 _ENDS_A_FILE = ('malformed_warc', 'broken_compression', 'unreadable')
 
 
-def read_all(name, data, input_format='auto', max_record_bytes=DEFAULT_MAX_RECORD_BYTES) -> list:
+def read_all(name, data, input_format='auto', max_record_bytes=InputLimits.max_record_bytes) -> list:
     return list(read_records(name, io.BytesIO(data), input_format=input_format, max_record_bytes=max_record_bytes))
 
 
@@ -701,7 +703,7 @@ def _view(items):
 
 @settings(max_examples=250, **FAST, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(damaged=damaged_files(), by_name=st.booleans(),
-       max_record_bytes=st.sampled_from([4096, DEFAULT_MAX_RECORD_BYTES]))
+       max_record_bytes=st.sampled_from([4096, InputLimits.max_record_bytes]))
 def test_damaged_compressed_and_warc_files_end_in_a_reject(damaged, by_name, max_record_bytes):
     kind, comp, damage, data = damaged
     base_name, fmt, plain = CONTAINERS[kind]

@@ -10,7 +10,9 @@ import zstandard
 
 from tests.conftest import SEED_000, dev_html, warc_bytes
 from transforms.common.records import RawRecord, Reject
-from transforms.read.read_dumps import (format_from_name, read_records, sniff_compression, sniff_format)
+from transforms.read.decompress import sniff_compression
+from transforms.read.formats import format_from_name, sniff_format
+from transforms.read.read_dumps import read_records
 
 
 def records(name, data, **kwargs):
@@ -155,7 +157,7 @@ def test_a_file_that_is_no_warc_is_one_reject():
 
 
 def test_literal_names_with_glob_characters(tmp_path):
-    from transforms.read.read_dumps import match_pattern
+    from transforms.read.match_inputs import match_pattern
     for name in ('a*b.txt', 'aXb.txt', 'p[1].html', 'p1.html'):
         (tmp_path / name).write_text('x')
     assert match_pattern(str(tmp_path / 'a*b.txt')) == [str(tmp_path / 'a*b.txt')]

@@ -42,7 +42,8 @@ class RawRecord:
 class Reject:
     """An input that could not become an article; `raw` keeps its bytes, and
     `raw_path` / `raw_offset` say where they are in the input, so that bytes
-    too large to keep inline (`without_inline_raw`) are kept by reference."""
+    too large to keep inline (`without_inline_raw`) are kept by reference
+    (transforms/read/raw_bytes.py reads them back)."""
     source_uri: str
     stage: str       # 'read', 'decode', 'extract', 'parse', ...
     error: str       # short machine-readable error class, e.g. 'empty_input'
@@ -59,17 +60,6 @@ class Reject:
         size = len(raw) or getattr(item, 'raw_size', 0)
         return cls(item.source_uri, stage, error, message, size, raw, item.raw_path,
                    item.raw_offset if item.raw_path else None)
-
-    def with_raw_kept(self, max_inline_bytes: int) -> 'Reject':
-        """`raw` inline up to `max_inline_bytes`, else by reference only: a
-        draft's reject (its bytes were not carried through the steps after
-        decoding) reads them back from the input when they are small enough."""
-        if not self.raw and self.raw_path is not None and 0 < self.size_bytes <= max_inline_bytes:
-            from transforms.read.read_dumps import read_back
-            raw = read_back(self.raw_path, self.raw_offset, self.size_bytes)
-            if raw is not None:
-                return replace(self, raw=raw)
-        return self.without_inline_raw(max_inline_bytes)
 
     def without_inline_raw(self, max_inline_bytes: int) -> 'Reject':
         """The same reject with `raw` dropped when it is larger than
@@ -214,7 +204,7 @@ class Draft:
     cuts: tuple = ()            # tuple[Cut, ...]
     # The original bytes, for a reject if no body is left: only when they
     # cannot be read back from raw_path/raw_offset (records made in memory);
-    # otherwise a reject reads them back (Reject.with_raw_kept) rather than
+    # otherwise a reject reads them back (read.raw_bytes.with_raw_kept) rather than
     # every draft pickling its page's bytes through each shuffle and buffer.
     raw: bytes = b''
     raw_path: Optional[str] = None   # where the original bytes are in the input (see RawRecord)

@@ -8,19 +8,23 @@ late is dropped without a trace within that bound.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import apache_beam as beam
 from apache_beam.transforms import trigger, window
 
-DEFAULT_WINDOW_MINUTES = 5.0
-DEFAULT_ALLOWED_LATENESS_MINUTES = 60.0
+
+@dataclass(frozen=True)
+class WindowPolicy:
+    minutes: float = 5.0                      # rows are written per window of this many minutes
+    allowed_lateness_minutes: float = 60.0    # later records still reach their window, as a late file
 
 
 class IngestWindows(beam.PTransform):
-    def __init__(self, minutes: float = DEFAULT_WINDOW_MINUTES,
-                 allowed_lateness_minutes: float = DEFAULT_ALLOWED_LATENESS_MINUTES):
+    def __init__(self, policy: WindowPolicy = WindowPolicy()):
         super().__init__()
-        self._seconds = minutes * 60
-        self._lateness = allowed_lateness_minutes * 60
+        self._seconds = policy.minutes * 60
+        self._lateness = policy.allowed_lateness_minutes * 60
 
     def expand(self, pcoll):
         return pcoll | 'FixedWindows' >> beam.WindowInto(

@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
 
-from transforms.read.read_dumps import resolve_pattern
+from transforms.read.match_inputs import resolve_pattern
 
 LOG = logging.getLogger(__name__)
 
@@ -74,15 +74,6 @@ def poll_files(state: WatchState, listing: Dict[str, Tuple[int, float]], now: fl
 def idle_too_long(state: WatchState, now: float, policy: WatchPolicy) -> bool:
     return (policy.max_idle is not None and not state.pending and state.last_activity is not None
             and now - state.last_activity >= policy.max_idle)
-
-
-def ledger_paths(output: str) -> frozenset:
-    """Paths a streaming job writing to `output` has already ingested, from
-    its ledger (OUTPUT/_inputs): a restarted stream skips them."""
-    import schemas
-    from transforms.write.write_windows import read_window_files
-    return frozenset(path for table in read_window_files(output, schemas.INPUTS_TABLE, ['path'])
-                     for path in table.column('path').to_pylist())
 
 
 def list_files(patterns: Sequence[str]) -> Dict[str, Tuple[int, float]]:

@@ -72,6 +72,12 @@ class DedupSettings:
     rounds: int = DEFAULT_ROUNDS
     in_memory_edges: int = IN_MEMORY_EDGES   # larger reuse graphs take the sharded rounds
     in_memory_articles: int = IN_MEMORY_ARTICLES   # larger runs take the sharded steps
+    # streaming: how long a canonical passage is remembered to flag later reprints
+    retention_days: float = 7.0
+
+    @property
+    def retention_seconds(self) -> float:
+        return self.retention_days * 86400
 
 
 def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:

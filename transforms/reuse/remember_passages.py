@@ -47,7 +47,6 @@ from transforms.reuse.passage_signatures import DocSignature, PassageSignatures
 from transforms.common.records import Cluster, DocPassages
 
 LOG = logging.getLogger(__name__)
-DEFAULT_RETENTION_DAYS = 7.0
 STATE_KEY = 'passages'
 
 
@@ -299,11 +298,10 @@ class FlagDuplicatesAcrossWindows(beam.PTransform):
     arrival), see the module docstring. `seed`: DocSignature PCollection of
     a batch dedup index to start from, or None."""
 
-    def __init__(self, settings: DedupSettings = DedupSettings(),
-                 retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400, seed=None, seed_seen: int = 0):
+    def __init__(self, settings: DedupSettings = DedupSettings(), seed=None, seed_seen: int = 0):
         super().__init__()
         self._settings = settings
-        self._retention = retention_seconds
+        self._retention = settings.retention_seconds
         self._seed = seed
         self._seed_seen = seed_seen
 

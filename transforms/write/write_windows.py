@@ -36,8 +36,8 @@ import schemas
 from transforms.common import metrics
 from transforms.read.read_dumps import InputFile
 from transforms.reuse.remember_passages import WindowBatch
-from transforms.write.write_tables import (STAGING_DIR, article_row, boilerplate_rows, cluster_row, join_path,
-                                     passage_rows, reject_row)
+from transforms.write.publish import STAGING_DIR, join_path
+from transforms.write.rows import article_row, boilerplate_rows, cluster_row, passage_rows, reject_row
 
 PARTITION = 'ingest_date'
 _PARTITION_VALUE = re.compile(r'\d{4}-\d{2}-\d{2}\Z')
@@ -99,6 +99,13 @@ def read_window_files(output: str, table: str, columns: Sequence[str], since: Op
         if since is None or (metadata.last_updated_in_seconds or 0) >= since - 1:
             with FileSystems.open(metadata.path) as f:
                 yield pq.read_table(f, columns=list(columns))
+
+
+def ledger_paths(output: str) -> frozenset:
+    """Paths a streaming job writing to `output` has already ingested, from
+    its ledger (OUTPUT/_inputs): a restarted stream skips them."""
+    return frozenset(path for table in read_window_files(output, schemas.INPUTS_TABLE, ['path'])
+                     for path in table.column('path').to_pylist())
 
 
 def batch_rows(batch: WindowBatch):

@@ -5,7 +5,7 @@ import json
 import re
 
 from tests.conftest import DEV
-from transforms.write.write_tables import count_words
+from transforms.write.rows import count_words
 
 _WORD = re.compile(r'\w+')
 
