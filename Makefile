@@ -75,7 +75,7 @@ schedule:
 test: $(STAMP)
 	$(PY) -m pytest -q tests
 
-# Headless Chromium for tests/test_report.py (Debian's packages; root, or sudo).
+# Headless Chromium for the run report test in tests/pipeline/ (Debian's packages; root, or sudo).
 # Without it that test is skipped locally and fails when CI is set.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 browser:

@@ -170,7 +170,7 @@ def bench_dedup(args) -> None:
 def bench_corpus(args) -> None:
     """The generated corpus: the pipeline on one and on two processes, each
     between two runs of the bare loop. Timings on a shared machine drift by
-    up to 30% from hour to hour (README, "Benchmark"); a pipeline run is
+    up to 30% from hour to hour (docs/benchmarks.md); a pipeline run is
     compared with the mean rate of the bare runs just before and after it,
     which take the same drift."""
     work = Path(tempfile.mkdtemp(prefix='news-ingest-bench-'))

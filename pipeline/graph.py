@@ -34,7 +34,7 @@ def build_streaming_pipeline(p: beam.Pipeline, options: IngestOptions, started: 
                              already_read: frozenset = frozenset()):
     """Streaming: watch the patterns, process each new file once (skipping
     `already_read`, the ledger of an earlier run into the same OUTPUT),
-    write each window's rows to OUTPUT as the window closes (README, "Streaming")."""
+    write each window's rows to OUTPUT as the window closes (docs/streaming.md)."""
     records, read_rejects, ledger = (
         p
         | 'WatchDumps' >> WatchDumps(options.inputs, replace(options.watch, already_read=already_read))

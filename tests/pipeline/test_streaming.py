@@ -157,7 +157,7 @@ def test_streamed_articles_equal_batch_articles(streamed):
         got = stream_passages[passage_id]
         if got != expected and not expected['is_duplicate'] and got['cluster_id'] is None:
             # A canonical passage whose copies all arrived in later windows:
-            # its row was written before they came (README, "Streaming").
+            # its row was written before they came (docs/streaming.md).
             later_canonicals.add(passage_id)
             assert {k: v for k, v in got.items() if k not in cluster_fields} == \
                 {k: v for k, v in expected.items() if k not in cluster_fields}

@@ -6,7 +6,7 @@ article, never one per shingle): token hashes -> shingle hashes -> a
 (shingles x permutations) matrix -> per-passage minima -> band keys.
 
 Why these choices (measured with `make eval`'s wire-reuse corpus, see
-README "Duplicate passages"):
+docs/reuse-detection.md):
 
 - Normalization folds case, quote styles, punctuation and whitespace, so
   restyled quotes and punctuation edits do not change a single shingle.

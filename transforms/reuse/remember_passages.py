@@ -7,7 +7,7 @@ is what the batch job's dedup index keeps (signatures of passages that were
 not copies; no text), held in keyed state and forgotten `retention` after
 the window that first saw it, by an event-time timer.
 
-Where streaming differs from batch (README, "Streaming"):
+Where streaming differs from batch (docs/streaming.md):
 - First seen is canonical. Within a window the batch rule holds (earliest
   published, undated last, then doc_id); a passage remembered from an
   earlier window ranks before every passage of a later window, because rows
