@@ -73,7 +73,7 @@ sys.path.insert(0, '.')
 from bench.eval import load_pages
 from bench.wire_corpus import build_wire_corpus
 from pathlib import Path
-from transforms.reuse.flag_duplicates import detect_reuse
+from transforms.reuse.detect_reuse import detect_reuse
 from transforms.common.records import DocPassages
 from transforms.text.split_passages import split_passages
 n = int(sys.argv[2])
@@ -106,7 +106,7 @@ print(json.dumps({'articles': n, 'language_ms': 1000 * language / n, 'dedup_ms':
 # Scaling: the dedup stage alone, with its steps timed and the process's peak memory.
 ARTICLES_PER_SHARD = 400
 DEDUP_SCALE = DEDUP_SETUP + f'ARTICLES_PER_SHARD = {ARTICLES_PER_SHARD}\n' + r'''
-from transforms.reuse.flag_duplicates import DedupSettings
+from transforms.reuse.dedup_settings import DedupSettings
 # Shards grow with the corpus, as --dedup-shards would on a cluster: a shard
 # keeps the same size (and memory) whatever the corpus size.
 shards = 64

@@ -19,7 +19,7 @@ Duplicate passages (`--path dedup`): builds a synthetic wire-reuse corpus
 from the pages' ground-truth bodies (`bench/wire_corpus.py`: wire stories,
 own articles, reprints with edits, quotes and full reprints, with the truth of
 which text was taken) and scores, by word tokens, the exact-sentence baseline
-and `transforms.reuse.flag_duplicates.detect_reuse` (when it exists) on it:
+and `transforms.reuse.detect_reuse.detect_reuse` (when it exists) on it:
 precision, recall, F1, and recall per edit kind and placement.
 
 `--path both` (the default, what `make eval` runs) runs all three.
@@ -350,7 +350,7 @@ def run_dedup(pages, args):
           f'R = taken tokens flagged / taken):')
     print(render_dedup(corpus, results))
     if ours is None:
-        print('\nours: not available (transforms.reuse.flag_duplicates.detect_reuse does not exist yet)')
+        print('\nours: not available (transforms.reuse.detect_reuse.detect_reuse does not exist yet)')
     print()
 
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.eval import load_pages  # noqa: E402
 from bench.wire_corpus import build_wire_corpus  # noqa: E402
-from transforms.reuse.flag_duplicates import DedupSettings  # noqa: E402
+from transforms.reuse.dedup_settings import DedupSettings  # noqa: E402
 from transforms.common.records import DocPassages  # noqa: E402
 from transforms.reuse.remember_passages import BandKeyIndex, flag_window  # noqa: E402
 from transforms.text.split_passages import split_passages  # noqa: E402

@@ -830,7 +830,7 @@ def rank_key(article: Article):
 def exact_sentence_baseline(articles: Sequence[Article], min_words: int = 8) -> Dict[str, List[Span]]:
     """Every sentence (split_passages) whose normalize_passage key, with at
     least `min_words` words, occurred in an earlier-ranked article."""
-    from transforms.reuse.flag_duplicates import normalize_passage
+    from transforms.reuse.passage_signatures import normalize_passage
     from transforms.text.split_passages import split_passages
     seen = set()
     flagged = {}
@@ -854,7 +854,7 @@ def detector_flags(articles: Sequence[Article]) -> Optional[Dict[str, List[Span]
     """Spans flagged by `transforms.reuse.flag_duplicates.detect_reuse`, or None
     when that function does not exist (yet)."""
     try:
-        from transforms.reuse.flag_duplicates import detect_reuse
+        from transforms.reuse.detect_reuse import detect_reuse
     except ImportError:
         return None
     from transforms.common.records import DocPassages

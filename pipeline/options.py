@@ -23,7 +23,7 @@ from transforms.read.formats import INPUT_FORMATS
 from transforms.read.ingest_windows import WindowPolicy
 from transforms.read.limits import InputLimits
 from transforms.read.watch_dumps import WatchPolicy
-from transforms.reuse.flag_duplicates import DedupSettings
+from transforms.reuse.dedup_settings import DedupSettings
 from transforms.text.recurring_lines import RecurrencePolicy
 
 

@@ -8,7 +8,7 @@ import pytest
 from pipeline.options import OPTIONS, IngestOptions, UsageError, field_of, parse_args
 from transforms.read.ingest_windows import WindowPolicy
 from transforms.read.limits import InputLimits
-from transforms.reuse.flag_duplicates import DedupSettings
+from transforms.reuse.dedup_settings import DedupSettings
 from transforms.reuse.passage_signatures import SignatureParams
 from transforms.text.recurring_lines import RecurrencePolicy
 

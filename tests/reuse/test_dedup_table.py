@@ -12,9 +12,10 @@ import pytest
 from bench.wire_corpus import build_wire_corpus, prepare_pool
 from tests.conftest import DEV
 from transforms.reuse.candidate_pairs import SIGN_BATCH, band_blocks, key_ranks, ranked_pairs, table_pairs
-from transforms.reuse.flag_duplicates import (DedupSettings, build_cluster, edges_by_doc,
-                                        labels_by_doc, passage_matches, reuse_of_signatures, sign_doc,
-                                        table_components)
+from transforms.reuse.dedup_settings import DedupSettings
+from transforms.reuse.detect_reuse import reuse_of_signatures, table_components
+from transforms.reuse.passage_matches import build_cluster, edges_by_doc, labels_by_doc, passage_matches
+from transforms.reuse.passage_signatures import sign_doc
 from transforms.reuse.passage_signatures import (PassageSignatures, parse_node_key, shared_counts, shingle_overlap,
                                            signature_table)
 from transforms.common.records import Article, DocPassages

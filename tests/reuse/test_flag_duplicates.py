@@ -8,8 +8,10 @@ import pytest
 
 from tests.conftest import DEV, SEED_000, SEED_003
 from transforms.reuse.candidate_pairs import band_blocks, candidate_pairs
-from transforms.reuse.flag_duplicates import (IN_MEMORY_ARTICLES, DedupSettings, apply_matches, detect_reuse,
-                                        index_entries, normalize_passage, remove_spans, sign_doc)
+from transforms.reuse.dedup_settings import DedupSettings
+from transforms.reuse.detect_reuse import detect_reuse
+from transforms.reuse.passage_matches import apply_matches, index_entries, remove_spans
+from transforms.reuse.passage_signatures import normalize_passage, sign_doc
 from transforms.reuse.passage_signatures import PassageSignatures, node_key, parse_node_key, shingle_overlap
 from transforms.common.records import Article, DocPassages
 from transforms.reuse.reuse_clusters import IN_MEMORY_EDGES, connected_components, labels_from_edges, star_rounds_in_memory
@@ -250,7 +252,7 @@ def test_index_from_an_earlier_run_flags_copies_but_not_the_article_itself():
     assert again.clusters == [] and again.matches['wire'] == []
 
 
-@pytest.mark.parametrize('in_memory_articles,in_memory_edges', [(IN_MEMORY_ARTICLES, IN_MEMORY_EDGES),
+@pytest.mark.parametrize('in_memory_articles,in_memory_edges', [(DedupSettings.in_memory_articles, IN_MEMORY_EDGES),
                                                                (0, IN_MEMORY_EDGES), (0, 0)],
                          ids=['run in memory', 'graph in memory', 'sharded rounds'])
 def test_beam_graph_matches_the_in_memory_reference(in_memory_articles, in_memory_edges):
@@ -293,7 +295,8 @@ def test_a_run_up_to_the_limit_is_flagged_in_one_element(limit_over_size, in_mem
     from apache_beam.metrics.metric import MetricsFilter
     from apache_beam.testing.test_pipeline import TestPipeline
     from apache_beam.testing.util import assert_that, equal_to
-    from transforms.reuse.flag_duplicates import FlagDuplicatePassages, flag_run
+    from transforms.reuse.detect_reuse import flag_run
+    from transforms.reuse.flag_duplicates import FlagDuplicatePassages
     own = own_sentences(16, 30)
     signer = PassageSignatures()
     wire = doc('wire', f'{SENTENCE}\n\n{own[0]}\n\n{own[1]}', D(2020, 1, 1))
@@ -342,8 +345,8 @@ def test_batched_joins_give_what_the_per_element_joins_gave():
     article, cluster members per shard of the canonical node, candidate
     pairs merged per earlier article from every band shard."""
     from transforms.reuse.candidate_pairs import merge_doc_pairs, pairs_by_doc_shard
-    from transforms.reuse.flag_duplicates import (build_cluster, clusters_of_shard, edges_by_doc, labels_by_doc,
-                                            members_by_shard)
+    from transforms.reuse.passage_matches import (build_cluster, clusters_of_shard, edges_by_doc, labels_by_doc,
+                                                  members_by_shard)
     from transforms.reuse.reuse_clusters import ShardOf
     rnd = random.Random(14)
     own = own_sentences(15, 36)

@@ -16,7 +16,7 @@ from tests.stream_helpers import (COPIED, D, FOLLOW_UP_TEXT, REPRINT, REPRINT_TE
                                   WIRE_TEXT, duplicates, streaming_pipeline, window)
 from transforms.common.records import DocPassages
 from transforms.read.ingest_windows import IngestWindows, WindowPolicy
-from transforms.reuse.flag_duplicates import DedupSettings
+from transforms.reuse.dedup_settings import DedupSettings
 from transforms.reuse.remember_passages import (BandKeyIndex, FlagDuplicatesAcrossWindows, WindowBatch, flag_window,
                                                 still_remembered)
 

@@ -18,7 +18,7 @@ from tests.reuse.test_flag_duplicates import doc   # Article + split_passages: r
 from tests.stream_helpers import COPIED, D, MINUTE, REPRINT_TEXT, UTC, WIRE_TEXT, streaming_pipeline
 from transforms.common.records import Cut, DocPassages, Reject
 from transforms.read.ingest_windows import IngestWindows, WindowPolicy
-from transforms.reuse.flag_duplicates import DedupSettings
+from transforms.reuse.dedup_settings import DedupSettings
 from transforms.reuse.remember_passages import WindowBatch, flag_window
 from transforms.write.write_windows import WriteWindowedTables, partition_folder, window_file_path
 

@@ -210,3 +210,12 @@ class Draft:
     raw_path: Optional[str] = None   # where the original bytes are in the input (see RawRecord)
     raw_offset: int = 0
     raw_size: int = 0                # how many there are
+
+
+@dataclass(frozen=True)
+class FlaggedDoc:
+    """An article with its reuse results: what WriteTables turns into rows."""
+    article: Article
+    unique_text: str
+    dup_ratio: float
+    passages: tuple    # tuple[(Passage, PassageMatch | None), ...]

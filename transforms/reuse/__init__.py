@@ -8,7 +8,8 @@ published in another article, flagged against that earliest source.
     WriteDedupIndex              ... and this run's added, when it succeeds
 """
 from transforms.reuse.dedup_index import ReadDedupIndex, WriteDedupIndex
-from transforms.reuse.flag_duplicates import DedupSettings, FlagDuplicatePassages
+from transforms.reuse.dedup_settings import DedupSettings
+from transforms.reuse.flag_duplicates import FlagDuplicatePassages
 from transforms.reuse.passage_signatures import SignatureParams
 from transforms.reuse.remember_passages import FlagDuplicatesAcrossWindows
 

@@ -31,6 +31,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from transforms.common.records import DocPassages
+
 _QUOTES = str.maketrans({c: "'" for c in '\u2018\u2019\u201a\u201b\u2032\u00b4`'} |
                         {c: '"' for c in '\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb'})
 _NON_WORD = re.compile(r"[^\w\s]+", re.U)
@@ -465,3 +467,9 @@ def shared_counts(values: np.ndarray, start: np.ndarray, size: np.ndarray, rows_
             out[part] = np.bincount(owner_a[hit].astype(np.int64), minlength=last - first)
         first = last
     return out
+
+
+def sign_doc(signer: PassageSignatures, doc: DocPassages) -> DocSignature:
+    """The signature of an article's passages."""
+    return signer.sign(doc.article.doc_id, doc.article.published_date, doc.article.text,
+                       [(p.index, p.passage_id, p.char_start, p.char_end) for p in doc.passages])

@@ -41,10 +41,11 @@ from apache_beam.utils.windowed_value import PaneInfoTiming
 import numpy as np
 
 from transforms.common import metrics
-from transforms.reuse.flag_duplicates import (DedupSettings, FlaggedDoc, apply_matches, detect_reuse, index_entries,
-                                        sign_doc)
-from transforms.reuse.passage_signatures import DocSignature, PassageSignatures
-from transforms.common.records import Cluster, DocPassages
+from transforms.reuse.dedup_settings import DedupSettings
+from transforms.reuse.detect_reuse import detect_reuse
+from transforms.reuse.passage_matches import apply_matches, index_entries
+from transforms.reuse.passage_signatures import DocSignature, PassageSignatures, sign_doc
+from transforms.common.records import Cluster, DocPassages, FlaggedDoc
 
 LOG = logging.getLogger(__name__)
 STATE_KEY = 'passages'

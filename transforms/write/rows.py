@@ -6,8 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from transforms.common.progress import PROGRESS
-from transforms.common.records import Article, Cluster, Cut, Reject
-from transforms.reuse.flag_duplicates import FlaggedDoc
+from transforms.common.records import Article, Cluster, Cut, FlaggedDoc, Reject
 from transforms.reuse.passage_signatures import word_characters
 
 
