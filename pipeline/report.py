@@ -33,10 +33,13 @@ import time
 from collections import Counter
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from pipeline.summary import SUMMARY_PATH, summary_json
+
 LOG = logging.getLogger(__name__)
 
 REPORT_VERSION = 1
 REPORT_HTML_PATH = '_report/report.html'
+STREAM_REPORT_SCOPE = 'tables: every row in OUTPUT, from every run of the stream into it; counters: this run'
 BATCH_ROWS = 16_384
 TOP_PUBLISHERS = 20
 TOP_CLUSTERS = 5
@@ -868,13 +871,17 @@ def render_report_html(report: dict) -> str:
 
 # ------------------------------------------------------------------ what the runs call
 
+def report_runner(runner) -> str:
+    """The runner the report names: as given (`DataflowRunner`), or the local runner object's class."""
+    return runner if isinstance(runner, str) else f'{type(runner).__name__} (local)'
+
+
 def report_files(tables_root: str, summary: dict, runner: Optional[str] = None,
                  scope: Optional[str] = None) -> Dict[str, bytes]:
     """{'_report/summary.json': ..., '_report/report.html': ...} (paths
     relative to OUTPUT) for publish_tables' `files`. Never raises: when the
     report cannot be made, summary.json is the summary plus `report_error`,
     and there is no report.html."""
-    from pipeline.run import SUMMARY_PATH, summary_json
     try:
         report = gather_report(tables_root, summary, runner, scope)
     except Exception as exc:   # gather_report catches read errors; this is the last guard
@@ -895,7 +902,6 @@ def write_report(output: str, summary: dict, runner: Optional[str] = None, scope
     """Write OUTPUT/_report/report.html and summary.json for the tables in
     OUTPUT itself (a streaming run's, which are published as they go). A
     report.html that cannot be written is logged and noted in summary.json."""
-    from pipeline.run import SUMMARY_PATH, summary_json
     from transforms.write.write_tables import join_path, write_file
     files = report_files(output, summary, runner, scope)
     if REPORT_HTML_PATH in files:

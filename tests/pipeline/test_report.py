@@ -24,7 +24,8 @@ import pytest
 
 import pipeline.report as report_module
 from pipeline.report import REPORT_HTML_PATH, gather_report, render_report_html, report_files, word_diff_html
-from pipeline.run import SUMMARY_PATH, run
+from pipeline.run import run
+from pipeline.summary import SUMMARY_PATH
 from tests.conftest import DEV_PAGE_IDS, SEED_000, SEED_003, assert_accounted, dev_html
 from transforms.text.split_headers import HEADER_REASONS
 
