@@ -24,7 +24,7 @@ import sys
 from typing import List, Optional, Sequence
 
 from pipeline.options import UsageError
-from pipeline.run import summary_json
+from pipeline.summary import summary_json
 
 LOG = logging.getLogger('pipeline.daily')
 DAYS_DIR = '_days'

@@ -23,8 +23,11 @@ import pyarrow.dataset as ds
 import pytest
 
 import pipeline.report as report_module
+import pipeline.report.gather as gather_module
+import pipeline.report.tables as tables_module
 from pipeline.report import REPORT_HTML_PATH, gather_report, render_report_html, report_files, word_diff_html
-from pipeline.run import SUMMARY_PATH, run
+from pipeline.run import run
+from pipeline.summary import SUMMARY_PATH
 from tests.conftest import DEV_PAGE_IDS, SEED_000, SEED_003, assert_accounted, dev_html
 from transforms.text.split_headers import HEADER_REASONS
 
@@ -186,7 +189,7 @@ def test_report_is_deterministic_and_reads_remote_paths_the_same_way(report_run,
     again = gather_report(str(output), summary, 'FnApiRunner (local)')
     assert json.dumps(again, sort_keys=True) == json.dumps(report, sort_keys=True)
     # The path a gs:// or s3:// output takes (Beam's filesystems, file by file) gives the same report.
-    monkeypatch.setattr(report_module, '_is_local', lambda path: False)
+    monkeypatch.setattr(tables_module, 'is_local_path', lambda path: False)
     assert gather_report(str(output), summary, 'FnApiRunner (local)') == report
 
 
@@ -209,8 +212,8 @@ def test_boilerplate_lines_are_counted_in_bounded_memory(tmp_path, monkeypatch):
     (tmp_path / 'boilerplate').mkdir()
     pq.write_table(pa.Table.from_pylist(rows, schema=schemas.BOILERPLATE), tmp_path / 'boilerplate' / 'p.parquet')
     exact = gather_report(str(tmp_path), {}, 'x')['boilerplate_lines']
-    monkeypatch.setattr(report_module, 'MAX_DISTINCT_LINES', 200)
-    monkeypatch.setattr(report_module, 'BATCH_ROWS', 100)
+    monkeypatch.setattr(gather_module, 'MAX_DISTINCT_LINES', 200)
+    monkeypatch.setattr(tables_module, 'BATCH_ROWS', 100)
     bounded = gather_report(str(tmp_path), {}, 'x')['boilerplate_lines']
     assert bounded['distinct'] is None and exact['distinct'] == 3002
     assert bounded['top'][:2] == exact['top'][:2] == [
@@ -241,7 +244,7 @@ def test_a_report_that_fails_does_not_fail_the_run(empty_run, tmp_path, monkeypa
     assert list(files) == [SUMMARY_PATH] and json.loads(files[SUMMARY_PATH])['report_error'] == \
         'RuntimeError: disk on fire'
 
-    monkeypatch.setattr(report_module, '_gather_clusters', broken)
+    monkeypatch.setattr(gather_module, 'gather_clusters', broken)
     corpus = tmp_path / 'in'
     corpus.mkdir()
     (corpus / SEED_000.name).write_bytes(SEED_000.read_bytes())
