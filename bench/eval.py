@@ -78,7 +78,8 @@ def _init_worker():
     from transforms.html.extract_html import HtmlExtractor
     _EXTRACTOR = HtmlExtractor()
     global _TEXT_MODEL, _TEXT_RULES
-    from transforms.text.strip_boilerplate import BoilerplateRules, default_classifier
+    from transforms.text.boilerplate_rules import BoilerplateRules
+    from transforms.text.strip_boilerplate import default_classifier
     _TEXT_MODEL, _TEXT_RULES = default_classifier(), BoilerplateRules()
 
 

@@ -39,10 +39,12 @@ if str(REPO) not in sys.path:
 from bench.eval import DEFAULT_DATA, is_held_out, load_pages  # noqa: E402
 from bench.scoring import prf_from_counts, tokens  # noqa: E402
 from bench.text_dumps import page_text_dump  # noqa: E402
-from transforms.text.boilerplate_model import FINAL_REASONS, MODEL_PATH, feature_names, line_features, title_cut  # noqa: E402
+from transforms.text.boilerplate_features import feature_names, line_features  # noqa: E402
+from transforms.text.boilerplate_model import FINAL_REASONS, MODEL_PATH, title_cut  # noqa: E402
 from transforms.common.sites import site_of_url as site  # noqa: E402
 from transforms.text.split_headers import split_headers  # noqa: E402
-from transforms.text.strip_boilerplate import BoilerplateRules, text_to_lines  # noqa: E402
+from transforms.text.boilerplate_rules import BoilerplateRules  # noqa: E402
+from transforms.text.strip_boilerplate import text_to_lines  # noqa: E402
 
 
 def label_lines(texts: list, gold: str, window: int = 40) -> np.ndarray:

@@ -1,16 +1,15 @@
-"""Unit tests for transforms.text.strip_boilerplate (no Beam)."""
+"""Unit tests for transforms.text.strip_boilerplate: text dumps cleaned whole (no Beam)."""
 import datetime
 import re
-import sys
 from collections import Counter
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests.conftest import SEEDS
 from transforms.common.records import Cut, HeaderFields, Line  # noqa: E402
-from transforms.text.strip_boilerplate import (  # noqa: E402
-    REASONS, BoilerplateRules, assemble_paragraphs, clean_text_dump, default_classifier, text_to_lines)
+from transforms.text.boilerplate_rules import REASONS, BoilerplateRules
+from transforms.text.paragraphs import assemble_paragraphs
+from transforms.text.strip_boilerplate import clean_text_dump, default_classifier, text_to_lines  # noqa: E402
 
 HEADER_REASONS = {'title', 'date_header', 'byline', 'dateline', 'wire_credit', 'author_bio'}
 _INVISIBLE = re.compile('[\u200b\u2060\ufeff\u00ad]')
@@ -186,7 +185,7 @@ def test_scraped_page():
     assert_accounted(PAGE, body, cuts)
 
 
-# ------------------------------------------------------------------ the rules on their own
+# ------------------------------------------------------------------ small dumps
 
 P1 = ('Heavy rain pushed rivers over their banks across the coast on Friday, forcing hundreds of '
       'families from their homes as emergency crews worked through the night.')
@@ -194,103 +193,10 @@ P2 = ('Officials said the storm dropped more than eight inches of rain in less t
       'the worst of the flooding was expected overnight as the tide came in.')
 
 
-def strip_texts(texts):
-    kept, cuts = BoilerplateRules().strip([Line(i, t) for i, t in enumerate(texts)])
-    return [ln.text for ln in kept if ln.text.strip()], {c.text: c.reason for c in cuts}
-
-
-def test_call_to_action_words_inside_prose_are_kept():
-    mid = ('She said she would subscribe to the newsletter and share the story with neighbours, '
-           'and that she had accepted the cookies her neighbour baked after the flood.')
-    kept, cuts = strip_texts([P1, '', mid, '', P2])
-    assert kept == [P1, mid, P2] and cuts == {}
-
-
-P3 = ('The state governor declared an emergency and asked for federal help, and shelters were '
-      'opened in schools and churches across the county.')
-P4 = ('Forecasters said the rain would ease on Saturday, but warned that rivers could keep rising '
-      'for several days as water drained from the hills.')
-
-
-def test_ads_and_repeats_inside_the_body():
-    kept, cuts = strip_texts([P1, 'Advertisement', P2, 'Story continues below advertisement', P3,
-                              'Short subhead here', P4, P1 + ' '])
-    assert kept == [P1, P2, P3, 'Short subhead here', P4]
-    assert cuts == {'Advertisement': 'advertisement',
-                    'Story continues below advertisement': 'advertisement',
-                    P1: 'repeated_line'}
-
-
-def test_short_fragments_around_the_body():
-    kept, cuts = strip_texts(['Breaking News', 'Weather', P1, '', 'A quote.', '', P2,
-                              'Tags', 'Floods Maine Weather', 'Live Updates'])
-    assert kept == [P1, 'A quote.', P2]
-    assert cuts['Breaking News'] == 'navigation'
-    assert cuts['Tags'] == 'related_links'
-
-
-def test_author_bio_after_body():
-    bio = ('Jane Roe is a senior reporter covering climate and energy. She joined the newsroom '
-           'in 2015 after five years at a regional daily.')
-    kept, cuts = strip_texts([P1, P2, bio])
-    assert kept == [P1, P2] and cuts == {bio: 'author_bio'}
-
-
-def test_non_english_text_is_kept():
-    es = ('Las fuertes lluvias desbordaron los ríos de la costa el viernes y obligaron a cientos de '
-          'familias a abandonar sus casas mientras los equipos trabajaban toda la noche.')
-    de = ('Der Bürgermeister sagte, so hohes Wasser habe man in der Stadt noch nie gesehen, und bat '
-          'alle Bewohner, die Straßen zu meiden, bis der Pegel wieder sinkt.')
-    kept, cuts = strip_texts(['Inicio', es, de])
-    assert kept == [es, de]
-    assert cuts == {'Inicio': 'navigation'}
-
-
-def test_only_short_sentences_are_not_all_dropped():
-    kept, _ = strip_texts(['The mayor resigned.', 'She gave no reason.'])
-    assert kept == ['The mayor resigned.', 'She gave no reason.']
-
-
-def test_strip_keeps_blank_lines_and_every_line_once():
-    lines = [Line(i, t) for i, t in enumerate(['Menu', '', P1, '', 'Share', P2])]
-    kept, cuts = BoilerplateRules().strip(lines)
-    assert sorted([ln.index for ln in kept] + [c.line_index for c in cuts]) == list(range(6))
-    assert [ln.index for ln in kept] == [1, 2, 3, 5]
-
-
 def test_empty_input():
     assert BoilerplateRules().strip([]) == ((), ())
     assert assemble_paragraphs([]) == ''
     assert clean_text_dump('') == ('', HeaderFields(), ())
-
-
-# ------------------------------------------------------------------ paragraphs
-
-def L(*texts, start=0):
-    return [Line(start + i, t) for i, t in enumerate(texts)]
-
-
-@pytest.mark.parametrize('lines,expected', [
-    (L('  One  para.  ', '', '', 'Two\tpara. '), 'One para.\n\nTwo para.'),
-    (L('First line.', 'Second line.'), 'First line.\n\nSecond line.'),
-    (L('A hard-wrapped paragraph that goes on', 'and on until it ends.'),
-     'A hard-wrapped paragraph that goes on and on until it ends.'),
-    (L('The committee said the proposal would be debated',
-       'next week, and that members from both parties had',
-       'agreed. A vote is expected on Friday afternoon after',
-       'the debate.'),
-     'The committee said the proposal would be debated next week, and that members from both '
-     'parties had agreed. A vote is expected on Friday afternoon after the debate.'),
-    (L('A word broken by the wrap at a hyphen, well-', 'known to editors.'),
-     'A word broken by the wrap at a hyphen, well-known to editors.'),
-    (L('Subhead', 'A paragraph after it.'), 'Subhead\n\nA paragraph after it.'),
-    ([Line(0, 'Cut around a line that'), Line(2, 'is not continued.')],
-     'Cut around a line that\n\nis not continued.'),
-    (L('', '   ', ''), ''),
-    (L('zero\u200bwidth and\u00a0nbsp.'), 'zerowidth and nbsp.'),
-])
-def test_assemble_paragraphs(lines, expected):
-    assert assemble_paragraphs(lines) == expected
 
 
 def test_known_title_passes_through_clean_text_dump():
@@ -381,139 +287,3 @@ def test_hard_wrapped_wire_story():
     assert [c.reason for c in cuts] == ['title', 'byline', 'byline', 'date_header', 'dateline',
                                         'wire_credit']
     assert_accounted(WRAPPED, body, cuts)
-
-
-# ------------------------------------------------------------------ required-substring gates
-
-def _real_lines():
-    """Every distinct line of the seeds and of 160 dev pages as scraped text
-    dumps, normalized as the rules see them."""
-    from bench.text_dumps import page_text_dump
-    from tests.conftest import DEV, dev_html
-    from transforms.common.text_primitives import collapse_whitespace
-    texts = [p.read_text(encoding='utf-8') for p in sorted(SEEDS.glob('*.txt'))]
-    ids = sorted(p.name[:4] for p in (DEV / 'ground-truth').glob('*.json'))[::5]
-    texts += [page_text_dump(dev_html(page_id).decode('utf-8', 'replace')) for page_id in ids]
-    return sorted({collapse_whitespace(line) for text in texts for line in text.splitlines()} - {''})
-
-
-GATE_LINES = [
-    # one line per pattern alternative the gates must let through, as pages write them
-    'We use cookies to improve your experience', 'Privacy settings: accept all to continue', 'Reject all',
-    'Get the morning briefing delivered straight to your inbox', 'Enter your E-mail', 'Sign up for our daily',
-    'Subscribe now', 'Log in', 'LOGIN', 'Become a member', 'Join today', 'Start your free trial', 'Try it free',
-    'Get unlimited access', 'Support independent journalism', 'Donate', 'Already a subscriber?', 'Unlock',
-    'Create a free account', 'Members only', '$1 per month, cancel anytime', 'Save 50%', 'Free issues',
-    'My account', 'Paywall', 'Premium', 'Share this article', 'Tweet', 'Pin it', 'Print', 'Copy link',
-    'Follow us on Instagram', 'Like us on Facebook', 'X | Facebook', 'LinkedIn WhatsApp', 'Reddit, Telegram',
-    'Messenger Flipboard', 'Bookmark', 'Gift this article', '12 comments', 'Join the discussion', 'Replies',
-    'Advertisement', 'AD', 'Sponsored content', 'Promoted', 'Paid post', 'Partner content',
-    'Story continues below advertisement', 'Scroll to continue', 'Skip ad', 'Remove ads', 'Ad blocker',
-    '© 2024 The Times', '(C) Example News', 'Copyright 2020', 'All rights reserved.',
-    'This material may not be published, broadcast or redistributed.', 'FILE - A view of the port',
-    'Photo: Jane Doe', '(AP Photo/Jane Doe)', '(Photo: Reuters)', 'https://example.com/a/b',
-    'More at www.example.com/story', 'ſubscribe now', 'Accept all cookıes', 'İNBOX', 'Skip to main content',
-    'Home | World | Politics', 'Related stories:',
-]
-
-
-@pytest.mark.parametrize('lines', [GATE_LINES, 'real'], ids=['alternatives', 'dev-and-seed-lines'])
-def test_required_substring_gates_never_hide_a_match(lines):
-    """A pattern is only searched in lines holding one of the strings read
-    off it: no line the pattern matches may lack them all, so the gated
-    rules find exactly what the patterns alone would."""
-    from transforms.common.pattern_gates import case_folded
-    from transforms.text.strip_boilerplate import (_CAPTION_SELF_GATED, _GATED_DETECTORS, _IMG_CREDIT_GATED,
-                                              URL_ANYWHERE_GATED)
-    lines = _real_lines() if lines == 'real' else GATE_LINES
-    gated = [(reason, gated) for reason, _, strong, weak in _GATED_DETECTORS
-             for gated in (strong, weak) if gated is not None]
-    gated += [('url', URL_ANYWHERE_GATED), ('caption', _CAPTION_SELF_GATED), ('image_credit', _IMG_CREDIT_GATED)]
-    matched = Counter()
-    for t in lines:
-        low = case_folded(t)
-        for reason, gated_pattern in gated:
-            # the compiled gate says what the plain substring test says
-            assert gated_pattern.may_match(low) == (
-                gated_pattern.required is None or any(w in low for w in gated_pattern.required)), (reason, t)
-            if gated_pattern.pattern.search(t):
-                matched[reason] += 1
-                assert gated_pattern.may_match(low), (reason, t)
-                assert gated_pattern.search(t, low), (reason, t)
-    # the lines exercise every pattern
-    assert set(matched) >= {reason for reason, _ in gated}
-
-
-def test_case_folding_matches_every_character_as_ignorecase_patterns_do():
-    """case_folded(t) holds a lower-case letter where a (?i) pattern would
-    match it to that letter, for every code point (Kelvin sign, dotted and
-    dotless i, long s included): the gates compare folded text with the
-    lower-case strings of the patterns."""
-    import re
-    from transforms.common.pattern_gates import case_folded
-    every = ''.join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
-    for letter in 'abcdefghijklmnopqrstuvwxyz':
-        matched = re.findall(letter, every, re.IGNORECASE)
-        assert len(matched) >= 2          # the letter and its capital, at least
-        for c in matched:
-            assert case_folded(c) == letter, (hex(ord(c)), case_folded(c))
-
-
-def test_required_substrings_are_read_off_the_pattern():
-    from transforms.common.pattern_gates import required_substrings
-    from transforms.text.strip_boilerplate import _GATED_DETECTORS
-    assert required_substrings(re.compile(r'(?i)\bcookies?\b.{0,9}\b(?:use|accept)\b')) == {'cookie'}
-    assert required_substrings(re.compile(r'^\W*(?:sign\s+up|log\s*in)\b|\bfree\s+trial\b')) == {
-        'sign', 'log', 'trial'}
-    # a repeat of at least one keeps its body; an optional part does not count
-    assert required_substrings(re.compile(r'(?:\w[|/]){2,}x?')) == {'|', '/'}
-    assert required_substrings(re.compile(r'(?:ab[|/]){2,}')) == {'ab'}
-    assert required_substrings(re.compile(r'(?:abc)?x')) == {'x'}
-    # an alternative with no fixed text: no gate
-    assert required_substrings(re.compile(r'foo|\d+')) is None
-    assert required_substrings(re.compile(r'[^a]+')) is None
-    # every detector of a call to action has a gate
-    assert {reason for reason, _, strong, _ in _GATED_DETECTORS if strong.required} >= {
-        'cookie_notice', 'newsletter', 'subscribe_prompt', 'share_prompt', 'comments_prompt', 'advertisement',
-        'copyright'}
-
-
-def test_image_credit_gate_is_blind_to_whitespace():
-    """_hard_reason gates `_is_image_credit`, which searches the
-    whitespace-normalized line, on the line as given: sound only while no
-    gate string holds whitespace."""
-    from transforms.text.strip_boilerplate import _IMG_CREDIT_GATED
-    assert _IMG_CREDIT_GATED.required
-    assert not any(c.isspace() for w in _IMG_CREDIT_GATED.required for c in w)
-
-
-@pytest.mark.parametrize('lines', [GATE_LINES, 'real'], ids=['alternatives', 'dev-and-seed-lines'])
-def test_one_scan_opens_the_gates_each_pattern_would(lines):
-    """_hard_reason asks one GateScan of the line instead of every gate: its
-    bits are what each pattern's own gate says, line for line; the scans for
-    longer lines answer for the patterns asked at their length, and only them."""
-    from transforms.common.pattern_gates import case_folded
-    from transforms.text.strip_boilerplate import _GATE_LIMIT, _GATE_SCAN, _GATE_SCANS, _GATE_WORD_LIMITS
-    lines = _real_lines() if lines == 'real' else GATE_LINES
-    opened_any = 0
-    for t in lines:
-        low = case_folded(t)
-        may = [p.may_match(low) for p in _GATE_SCAN.patterns]
-        opened = _GATE_SCAN.scan(low)
-        assert [bool(opened & _GATE_SCAN.bit(p)) for p in _GATE_SCAN.patterns] == may, t
-        opened_any |= opened
-        for limit, scan in zip(_GATE_WORD_LIMITS, _GATE_SCANS):
-            opened = scan.scan(low)
-            assert [bool(opened & _GATE_SCAN.bit(p)) for p in _GATE_SCAN.patterns] == [
-                m and _GATE_LIMIT[p] >= limit for p, m in zip(_GATE_SCAN.patterns, may)], (limit, t)
-    assert opened_any == (1 << len(_GATE_SCAN.patterns)) - 1
-
-
-def test_gate_scan_finds_overlapping_and_nested_strings():
-    from transforms.common.pattern_gates import GatedPattern, GateScan, _trie_pattern
-    # the longest string that starts at a position, and every shorter one inside it
-    assert re.findall('(?=(' + _trie_pattern(['ab', 'abc', 'b', 'bcd']) + '))', 'abcd') == ['abc', 'bcd']
-    patterns = [GatedPattern(re.compile(p)) for p in (r'subscri\w+', r'\bscribe\b', r'save|ave', r'\d+')]
-    scan = GateScan(patterns)
-    for low in ('subscribe', 'scribe', 'sharesave', 'xx', '', 'subscriber saves 5'):
-        assert [bool(scan.scan(low) & scan.bit(p)) for p in patterns] == [p.may_match(low) for p in patterns], low

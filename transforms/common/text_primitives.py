@@ -1,6 +1,7 @@
 """The text primitives every step shares: words, whitespace, stopwords,
-sentence ends, second-person and URL patterns. Plain regexes and
-functions, no Beam; each step builds its own rules from these."""
+sentence ends, second-person and URL patterns, and the header split's test
+for running text (`is_prose`). Plain regexes and functions, no Beam; each
+step builds its own rules from these."""
 from __future__ import annotations
 
 import functools
@@ -48,3 +49,24 @@ def words_of(s: str) -> tuple:
     the boilerplate rules and the model each ask for the words of the same
     lines several times: cached per process."""
     return tuple(WORD.findall(s))
+
+
+def stopword_density(s: str) -> float:
+    """The share of the words of `s` that are English stopwords (0.0 for no words)."""
+    w = words_of(s)
+    if not w:
+        return 0.0
+    return sum(1 for x in w if x.lower() in STOPWORDS) / len(w)
+
+
+def is_prose(text: str) -> bool:
+    """A line of running text: long enough, sentence punctuation, stopwords.
+    The header split's test: Latin sentence ends only (LATIN_SENTENCE_END)."""
+    t = collapse_whitespace(text)
+    w = words_of(t)
+    if len(w) < 8:
+        return False
+    if not (LATIN_SENTENCE_END.search(t) or re.search(r'[.!?]["”’)]*\s+["“‘(]?[A-Z]', t)):
+        return False
+    # Language-agnostic enough: either stopwords or a long sentence.
+    return stopword_density(t) >= 0.15 or len(w) >= 20

@@ -15,8 +15,8 @@ import apache_beam as beam
 from transforms.common import metrics
 from transforms.common import progress
 from transforms.common.records import Article, Draft, Reject
+from transforms.text.paragraphs import assemble_paragraphs
 from transforms.text.split_headers import HEADER_REASONS
-from transforms.text.strip_boilerplate import assemble_paragraphs
 
 
 def body_text(draft: Draft) -> str:
