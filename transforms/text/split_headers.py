@@ -29,13 +29,13 @@ from transforms.text.header_dates import parse_date, parse_date_line, split_date
 from transforms.text.titles import CALL_TO_ACTION, looks_like_title
 from transforms.text.wire_credits import REUTERS_TRAILER_GLUED, find_agency, normalize_agency, parse_credit_line
 
-
 __all__ = ['HEADER_REASONS', 'HeaderSplit', 'SplitHeaders', 'split_draft_headers', 'split_headers']
 
 
 # Cut reasons of lines moved into a field (title, date, authors, wire credit)
 # rather than removed as boilerplate; 'author_bio' is boilerplate.
 HEADER_REASONS = frozenset({'title', 'date_header', 'byline', 'dateline', 'wire_credit'})
+
 
 @dataclass(frozen=True)
 class HeaderSplit:
