@@ -108,12 +108,8 @@ _PUB_META = (  # publication date meta keys, most specific first
     'article_date_original', 'og:pubdate', 'bt:pubdate', 'page.date')
 _MOD_META = ('article:modified_time', 'og:updated_time', 'datemodified', 'dc.date.modified',
              'dcterms.modified', 'last-modified', 'lastmod', 'modified')
-_TITLE_META = ('og:title', 'twitter:title', 'parsely-title', 'sailthru.title', 'dc.title',
-               'headline', 'title')
 AUTHOR_META = ('author', 'article:author', 'parsely-author', 'sailthru.author', 'dc.creator',
                'byl', 'byline', 'citation_author', 'cxenseparse:author', 'twitter:creator')
-_SITE_META = ('og:site_name', 'application-name', 'apple-mobile-web-app-title',
-              'twitter:site', 'publisher', 'dc.publisher', 'copyright')
 
 
 @dataclass

@@ -9,12 +9,20 @@
 and `with_raw_kept`, which gives every reject its original bytes (inline,
 or by reference when they are large).
 """
-from transforms.read.decode_records import DecodeRecords
-from transforms.read.ingest_windows import IngestWindows, WindowPolicy
-from transforms.read.limits import InputLimits
-from transforms.read.raw_bytes import with_raw_kept
-from transforms.read.read_dumps import ReadDumps, ReadFiles
-from transforms.read.watch_dumps import WatchDumps, WatchPolicy
+from transforms.common.exports import lazy_exports
 
-__all__ = ['DecodeRecords', 'IngestWindows', 'InputLimits', 'ReadDumps', 'ReadFiles', 'WatchDumps', 'WatchPolicy',
-           'WindowPolicy', 'with_raw_kept']
+# Each name is loaded with the module that defines it, when first asked for
+# (transforms/common/exports.py says why).
+_DEFINED_IN = {
+    'DecodeRecords': 'decode_records',
+    'IngestWindows': 'ingest_windows',
+    'InputLimits': 'limits',
+    'ReadDumps': 'read_dumps',
+    'ReadFiles': 'read_dumps',
+    'WatchDumps': 'watch_dumps',
+    'WatchPolicy': 'watch_dumps',
+    'WindowPolicy': 'ingest_windows',
+    'with_raw_kept': 'raw_bytes',
+}
+__all__ = sorted(_DEFINED_IN)
+__getattr__ = lazy_exports(__name__, _DEFINED_IN)

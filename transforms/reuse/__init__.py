@@ -7,11 +7,17 @@ published in another article, flagged against that earliest source.
     ReadDedupIndex               canonical passages of earlier runs in ...
     WriteDedupIndex              ... and this run's added, when it succeeds
 """
-from transforms.reuse.dedup_index import ReadDedupIndex, WriteDedupIndex
-from transforms.reuse.dedup_settings import DedupSettings
-from transforms.reuse.flag_duplicates import FlagDuplicatePassages
-from transforms.reuse.passage_signatures import SignatureParams
-from transforms.reuse.remember_passages import FlagDuplicatesAcrossWindows
+from transforms.common.exports import lazy_exports
 
-__all__ = ['DedupSettings', 'FlagDuplicatePassages', 'FlagDuplicatesAcrossWindows', 'ReadDedupIndex',
-           'SignatureParams', 'WriteDedupIndex']
+# Each name is loaded with the module that defines it, when first asked for
+# (transforms/common/exports.py says why).
+_DEFINED_IN = {
+    'DedupSettings': 'dedup_settings',
+    'FlagDuplicatePassages': 'flag_duplicates',
+    'FlagDuplicatesAcrossWindows': 'remember_passages',
+    'ReadDedupIndex': 'dedup_index',
+    'SignatureParams': 'passage_signatures',
+    'WriteDedupIndex': 'dedup_index',
+}
+__all__ = sorted(_DEFINED_IN)
+__getattr__ = lazy_exports(__name__, _DEFINED_IN)

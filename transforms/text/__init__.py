@@ -8,12 +8,19 @@
     DetectLanguage      langdetect, seeded, on a bounded sample
     SplitPassages       sentences with exact offsets: the units of reuse detection
 """
-from transforms.text.assemble_articles import AssembleArticles
-from transforms.text.detect_language import DetectLanguage
-from transforms.text.recurring_lines import CutRecurringLines, FindRecurringLines, RecurrencePolicy
-from transforms.text.split_headers import SplitHeaders
-from transforms.text.split_passages import SplitPassages
-from transforms.text.strip_boilerplate import StripBoilerplate
+from transforms.common.exports import lazy_exports
 
-__all__ = ['AssembleArticles', 'CutRecurringLines', 'DetectLanguage', 'FindRecurringLines', 'RecurrencePolicy',
-           'SplitHeaders', 'SplitPassages', 'StripBoilerplate']
+# Each name is loaded with the module that defines it, when first asked for
+# (transforms/common/exports.py says why).
+_DEFINED_IN = {
+    'AssembleArticles': 'assemble_articles',
+    'CutRecurringLines': 'recurring_lines',
+    'DetectLanguage': 'detect_language',
+    'FindRecurringLines': 'recurring_lines',
+    'RecurrencePolicy': 'recurring_lines',
+    'SplitHeaders': 'split_headers',
+    'SplitPassages': 'split_passages',
+    'StripBoilerplate': 'strip_boilerplate',
+}
+__all__ = sorted(_DEFINED_IN)
+__getattr__ = lazy_exports(__name__, _DEFINED_IN)
