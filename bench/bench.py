@@ -21,7 +21,7 @@ Dedup stage: on a synthetic wire-reuse corpus (bench/wire_corpus.py) its cost
 per article beside the pipeline's language detection on the same articles in
 the same process, then its time and peak memory at growing corpus sizes, each
 size in a fresh process. It runs the plain functions of FlagDuplicatePassages
-(transforms/flag_duplicates.detect_reuse: signatures, sharded band keys,
+(transforms/reuse/detect_reuse.detect_reuse: signatures, sharded band keys,
 verification, components, matches), without Beam's shuffles.
 """
 from __future__ import annotations

@@ -317,7 +317,7 @@ class FindCandidatePairs(beam.PTransform):
     def expand(self, signatures):
         shards = self._shards
         pairs_counter = metrics.counter('dedup_candidate_pairs')
-        # The in-memory reference (flag_duplicates.detect_reuse) batches the same way.
+        # The in-memory reference (detect_reuse.detect_reuse) batches the same way.
 
         def find(item):
             _, blocks = item
