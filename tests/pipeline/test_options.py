@@ -1,11 +1,9 @@
 """The option table (pipeline/options.py): each option parses into the
 settings field it names, with that field's type and default, and a value
 that fails its check is a usage error that names the flag."""
-import dataclasses
-
 import pytest
 
-from pipeline.options import OPTIONS, IngestOptions, UsageError, field_of, parse_args
+from pipeline.options import OPTIONS, IngestOptions, UsageError, field_of, parse_args, with_value
 from transforms.read.ingest_windows import WindowPolicy
 from transforms.read.limits import InputLimits
 from transforms.reuse.dedup_settings import DedupSettings
@@ -49,12 +47,7 @@ def test_every_option_lands_in_the_field_it_names():
         options, _ = parse_args(['--streaming'] + REQUIRED + argv)
         assert value_at(options, option.field) == expected, option.flag
         if option.field != 'quiet':   # --quiet also turns progress lines off
-            assert options == _with(defaults, option.field, expected), option.flag
-
-
-def _with(options, path, value):
-    name, _, rest = path.partition('.')
-    return dataclasses.replace(options, **{name: _with(getattr(options, name), rest, value) if rest else value})
+            assert options == with_value(defaults, option.field, expected), option.flag
 
 
 def test_flags_are_unique_and_fields_exist():
